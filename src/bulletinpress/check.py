@@ -1,0 +1,114 @@
+"""Stage: checks that need the project and the layout but no rendering.
+
+Run by both `check` and `build`, before anything is drawn: a photo that is missing or
+outside the project, or a character that none of the layout's fonts has (it would print as
+a blank box), is an error naming the file, line and character.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Diagnostic
+from .load import Source, dotted
+from .model import Issue
+from .project import Layout, Project
+
+#: fields whose values are names or paths, not text that gets printed
+_NOT_PRINTED = {"src", "language", "layout", "style"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".tif", ".tiff"}
+
+
+def images(source: Source, issue: Issue, project: Project) -> list[Diagnostic]:
+    problems = []
+    issue_dir = source.path.resolve().parent
+    for loc, image in _image_locs(issue):
+        path = (issue_dir / image.src).resolve()
+        if not path.is_relative_to(project.root):
+            problems.append(source.diagnostic(loc, f"{dotted(loc)}: '{image.src}' is outside the bulletin project ({project.root}); photos must be inside it"))
+        elif not path.is_file():
+            problems.append(source.diagnostic(loc, f"{dotted(loc)}: photo '{image.src}' not found (looked for {path})"))
+        elif path.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.append(source.diagnostic(loc, f"{dotted(loc)}: '{image.src}' is not a photo format bulletinpress reads ({', '.join(sorted(IMAGE_SUFFIXES))})"))
+        else:
+            reason = _unreadable(path)
+            if reason:
+                problems.append(source.diagnostic(loc, f"{dotted(loc)}: photo '{image.src}' cannot be read: {reason}"))
+    return problems
+
+
+def _image_locs(issue: Issue):
+    articles = [(("lead",), issue.lead)] if issue.lead else []
+    articles += [(("reports", i), r) for i, r in enumerate(issue.reports)]
+    for base, article in articles:
+        for j, image in enumerate(article.images):
+            yield base + ("images", j, "src"), image
+
+
+def _unreadable(path: Path) -> str | None:
+    if path.suffix.lower() == ".svg":
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def glyphs(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
+    """Every printed character must be in one of the layout's fonts, as fontconfig sees them."""
+    problems = []
+    families = layout.fonts.get(issue.primary_language, ())
+    coverage, missing_fonts = font_coverage(families, issue.language)
+    for family in missing_fonts:
+        problems.append(Diagnostic(source.path, 1, 1, f"font '{family}' named by layout '{layout.name}' is not installed"))
+    if not coverage:
+        return problems
+    for loc, node in source.scalars.items():
+        if not isinstance(node.value, str) or (loc and loc[-1] in _NOT_PRINTED):
+            continue
+        reported: set[str] = set()
+        for offset, char in enumerate(node.value):
+            if char in reported or char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+                continue
+            if ord(char) not in coverage:
+                reported.add(char)
+                pos = source.locate_in_text(loc, offset)
+                name = unicodedata.name(char, "unnamed character")
+                problems.append(
+                    Diagnostic(
+                        source.path, pos.line, pos.column,
+                        f"{dotted(loc)}: '{char}' (U+{ord(char):04X} {name}) is in none of the layout's fonts "
+                        f"({', '.join(families)}); it would print as a blank box",
+                    )
+                )
+    return problems
+
+
+@lru_cache(maxsize=16)
+def font_coverage(families: tuple[str, ...], lang: str) -> tuple[frozenset[int], tuple[str, ...]]:
+    """The code points the families cover, read from fontconfig's cache (no font is parsed)."""
+    if shutil.which("fc-match") is None:
+        return frozenset(), ()
+    covered: set[int] = set()
+    missing = []
+    for family in families:
+        result = subprocess.run(
+            ["fc-match", "--format=%{family}\n%{charset}", f"{family}:lang={lang}"],
+            capture_output=True, text=True, check=False,
+        )
+        found, _, charset = result.stdout.partition("\n")
+        if family.lower() not in [f.strip().lower() for f in found.split(",")]:
+            missing.append(family)
+            continue
+        for part in charset.split():
+            first, _, last = part.partition("-")
+            covered.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(covered), tuple(missing)

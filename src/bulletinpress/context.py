@@ -1,0 +1,140 @@
+"""Stage 3: the validated issue as the data a template presents.
+
+Everything computed lives here (labels in the issue's language, dates, paragraphs as
+safe HTML, image addresses), so templates only place it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from . import text
+from .model import Article, Image, Issue
+from .project import Layout
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "number": "第{n}期",
+        "briefs": "一周动态",
+        "report_to": "报：",
+        "copy_to": "送：",
+        "issue_to": "发：",
+        "separator": "，",
+        "copies": "共印{n}份",
+        "credit": "{name} 摄",
+    },
+    "en": {
+        "number": "No. {n}",
+        "briefs": "News in brief",
+        "report_to": "To: ",
+        "copy_to": "Copy to: ",
+        "issue_to": "Issued to: ",
+        "separator": ", ",
+        "copies": "{n} copies printed",
+        "credit": "Photo: {name}",
+    },
+}
+
+
+def format_date(date: datetime.date, language: str) -> str:
+    if language == "zh":
+        return f"{date.year}年{date.month}月{date.day}日"
+    return f"{date.day} {date:%B} {date.year}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    src: str
+    caption: Markup | None
+    credit: str | None
+
+
+@dataclass(frozen=True)
+class BriefsView:
+    title: str
+    items: list[Markup]
+
+
+@dataclass(frozen=True)
+class Story:
+    kicker: Markup | None
+    title_lines: list[Markup]
+    subtitle: Markup | None
+    byline: str | None
+    paragraphs: list[Markup]
+    figures: list[Figure]
+    district: str | None = None
+
+
+def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, stylesheet: str = "") -> dict[str, Any]:
+    """The template context. Image addresses are relative to `asset_base`, where the HTML is read from;
+    `stylesheet` is CSS to embed (for a self-contained HTML file; the PDF gets its CSS apart)."""
+    language = issue.primary_language
+    labels = LABELS[language]
+    masthead = issue.masthead
+    return {
+        "lang": issue.language,
+        "language": language,
+        "layout": layout.name,
+        "style": layout.style,
+        "stylesheet": Markup(stylesheet),
+        "title": masthead.title,
+        "masthead": {
+            "title": masthead.title,
+            "number": labels["number"].format(n=masthead.number) if masthead.number else None,
+            "date": format_date(masthead.date, language),
+            "iso_date": masthead.date.isoformat(),
+            "publisher": masthead.publisher,
+        },
+        "lead": _story(issue.lead, language, issue_dir, asset_base) if issue.lead else None,
+        "reports": [_story(r, language, issue_dir, asset_base, district=r.district) for r in issue.reports],
+        "briefs": BriefsView(
+            title=issue.briefs.title or labels["briefs"],
+            items=[text.inline(text.join_lines(item.split("\n"), language)) for item in issue.briefs.items],
+        )
+        if issue.briefs
+        else None,
+        "distribution": _distribution(issue, labels),
+    }
+
+
+def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None) -> Story:
+    def one_line(value: str | None) -> Markup | None:
+        return text.inline(text.join_lines(value.split("\n"), language)) if value else None
+
+    return Story(
+        kicker=one_line(article.kicker),
+        title_lines=[text.inline(line) for line in text.lines_text(article.title)],
+        subtitle=one_line(article.subtitle),
+        byline=article.byline,
+        paragraphs=[text.inline(p) for p in text.paragraphs(article.body, language)],
+        figures=[_figure(image, language, issue_dir, asset_base) for image in article.images],
+        district=district,
+    )
+
+
+def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path) -> Figure:
+    path = (issue_dir / image.src).resolve()
+    src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
+    caption = text.inline(text.join_lines(image.caption.split("\n"), language)) if image.caption else None
+    credit = LABELS[language]["credit"].format(name=image.credit) if image.credit else None
+    return Figure(src=src, caption=caption, credit=credit)
+
+
+def _distribution(issue: Issue, labels: dict[str, str]) -> dict[str, Any] | None:
+    dist = issue.distribution
+    if dist is None:
+        return None
+    rows = [
+        {"label": labels[key], "names": labels["separator"].join(names)}
+        for key, names in (("report_to", dist.report_to), ("copy_to", dist.copy_to), ("issue_to", dist.issue_to))
+        if names
+    ]
+    copies = labels["copies"].format(n=dist.copies) if dist.copies else None
+    return {"rows": rows, "copies": copies}

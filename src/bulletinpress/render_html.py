@@ -1,0 +1,47 @@
+"""Stage 4: the template context through the layout's Jinja2 template, to HTML."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import ContentError, Diagnostic
+
+
+@lru_cache(maxsize=8)
+def environment(layout_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """One environment per search path, kept so a warm process compiles each template once."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(layout_dirs: list[Path], template: str, context: dict[str, Any]) -> str:
+    """The HTML; a broken template is reported at its own file and line."""
+    try:
+        return environment(tuple(layout_dirs)).get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ContentError([Diagnostic(exc.filename or template, exc.lineno, 1, f"template: {exc.message}")]) from None
+    except jinja2.TemplateError as exc:
+        filename, line = _template_frame(exc, template)
+        raise ContentError([Diagnostic(filename, line, 1, f"template: {exc}")]) from None
+
+
+def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
+    """The innermost template file and line in a rendering error's traceback."""
+    found = (template, 1)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".html"):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
