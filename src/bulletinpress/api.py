@@ -68,7 +68,7 @@ def build(
     checked = check(path, layout=layout, style=style)
     target = target or checked.project.build_dir / (path.stem + FORMATS[fmt])
     if fmt == "html":
-        data, pages = _html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
+        data, pages = html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
     else:
         data, pages = _pdf(checked)
     output.write_atomic(target, data)
@@ -99,7 +99,10 @@ def _layout(source: load.Source, issue: Issue, project: Project, layout: str | N
         raise ContentError([source.diagnostic(loc, f"{field_name}: {exc.args[0]}")]) from None
 
 
-def _html(checked: Checked, asset_base: Path, embed_css: bool) -> str:
+def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False) -> str:
+    """The issue's HTML; image addresses relative to `asset_base` (default: the issue's folder).
+    With `embed_css` the layout's CSS is inlined, making a self-contained file."""
+    asset_base = asset_base or checked.source.path.resolve().parent
     css = "\n".join(p.read_text(encoding="utf-8") for p in checked.layout.stylesheets) if embed_css else ""
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css)
     return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
@@ -111,9 +114,8 @@ def _pdf(checked: Checked) -> tuple[bytes, int]:
     if not render_pdf.fast_subsetting():
         logger.warning("libharfbuzz-subset0 is missing: font subsetting will be ~10x slower (apt-get install libharfbuzz-subset0)")
     issue_dir = checked.source.path.resolve().parent
-    html = _html(checked, asset_base=issue_dir, embed_css=False)
     roots = [checked.project.root, builtin_dir("styles")]
-    pdf, report = render_pdf.render(html, issue_dir, list(checked.layout.stylesheets), roots, _pdf_options(checked))
+    pdf, report = render_pdf.render(html(checked, issue_dir), issue_dir, list(checked.layout.stylesheets), roots, _pdf_options(checked))
     problems = [f"refused to load '{url}': only files inside the project can be used" for url in report.refused]
     problems += [w for w in report.warnings if "Failed to load" in w or "image" in w.lower()]
     if problems:

@@ -30,7 +30,9 @@ class Format(str, Enum):
     html = "html"
 
 
-Issues = Annotated[list[Path], typer.Argument(help="Issue files (YAML).", show_default=False)]
+Issues = Annotated[
+    list[Path], typer.Argument(help="Issue files (YAML).", show_default=False, exists=True, dir_okay=False)
+]
 LayoutOpt = Annotated[Optional[str], typer.Option("--layout", help="Use this layout instead of the issue's.")]
 StyleOpt = Annotated[Optional[str], typer.Option("--style", help="Use this style variant of the layout.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say what is being done.")]

@@ -22,6 +22,7 @@ MAX_NODES = 100_000
 UTF8_BOM = b"\xef\xbb\xbf"
 
 Loc = tuple[str | int, ...]
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,9 @@ class _Walker:
             message = f"the file expands to more than {MAX_NODES} values (anchors and aliases?); refusing to read it"
             raise ContentError([Diagnostic(self.source.path, mark.line + 1, mark.column + 1, message)])
         self.source.values[loc] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            self._error(node, f"{dotted(loc)}: the tag '{node.tag}' is not allowed in an issue file", loc)
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
