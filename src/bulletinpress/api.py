@@ -117,7 +117,9 @@ def _pdf(checked: Checked) -> tuple[bytes, int]:
     roots = [checked.project.root, builtin_dir("styles")]
     pdf, report = render_pdf.render(html(checked, issue_dir), issue_dir, list(checked.layout.stylesheets), roots, _pdf_options(checked))
     problems = [f"refused to load '{url}': only files inside the project can be used" for url in report.refused]
-    problems += [w for w in report.warnings if "Failed to load" in w or "image" in w.lower()]
+    problems += [
+        w for w in report.warnings if w.startswith("Failed to load") and not any(url in w for url in report.refused)
+    ]
     if problems:
         path = checked.source.path
         raise ContentError([Diagnostic(path, 1, 1, message) for message in problems])
