@@ -89,6 +89,10 @@ def render(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path]
     """The PDF bytes, and a report of every resource refused and every warning WeasyPrint gave."""
     import weasyprint
 
+    from . import justify
+
+    justify.install()
+
     report = RenderReport()
     fetcher = _fetcher_class()(tuple(r.resolve() for r in roots), report)
     collector = _Collector(report)

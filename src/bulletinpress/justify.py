@@ -1,0 +1,157 @@
+"""Inter-character justification for Chinese, at one documented seam of WeasyPrint.
+
+WeasyPrint (tested: 70.x) justifies a line by stretching spaces only
+(`weasyprint.layout.inline.justify_line`, its tracker issue 2269), which leaves Chinese
+columns ragged. We replace that function: on a line that holds CJK text, the extra width
+is spread evenly over the gaps between characters next to a CJK character (clreq §3.8,
+"inter-character" justification); lines without CJK keep WeasyPrint's own behaviour.
+
+The spacing is drawn as Pango letter-spacing over each text box: Pango puts it between
+the box's characters, not at its ends (checked by `tests/test_justify.py`). Because WeasyPrint rebuilds the Pango layout when it draws
+(`Layout.reactivate` → `Layout.set_text(justify=True)`), `Layout.set_text` is wrapped
+to re-apply the spacing. No character is inserted into the text.
+
+`install()` checks that both seams still look as expected and raises otherwise, so a
+WeasyPrint upgrade that moves them fails loudly instead of going ragged silently.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+_installed = False
+
+class SeamChanged(RuntimeError):
+    """WeasyPrint's internals moved; update justify.py for the new version."""
+
+
+def is_cjk(char: str) -> bool:
+    """Han, kana, Hangul and the full-width punctuation that is set with them."""
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+        or (char in "“”‘’—…·" )
+    )
+
+
+def install() -> None:
+    """Replace WeasyPrint's justify_line and wrap Layout.set_text (once per process)."""
+    global _installed
+    if _installed:
+        return
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    _check_seams(inline, line_break)
+    original_justify = inline.justify_line
+    original_set_text = line_break.Layout.set_text
+
+    def justify_line(context, line, extra_width):
+        if not _justify_cjk(context, line, extra_width, inline, line_break):
+            original_justify(context, line, extra_width)
+
+    def set_text(self, text, justify=False):
+        original_set_text(self, text, justify)
+        spacing = getattr(self, "bp_spacing", 0)
+        if justify and spacing:
+            _apply_letter_spacing(self, spacing)
+
+    inline.justify_line = justify_line
+    line_break.Layout.set_text = set_text
+    _installed = True
+
+
+def _check_seams(inline, line_break) -> None:
+    expected = {
+        inline.justify_line: ["context", "line", "extra_width"],
+        line_break.Layout.set_text: ["self", "text", "justify"],
+        line_break.create_layout: ["text", "style", "context", "max_width", "justification_spacing"],
+    }
+    for function, params in expected.items():
+        if list(inspect.signature(function).parameters) != params:
+            raise SeamChanged(f"WeasyPrint's {function.__qualname__} changed its signature; see bulletinpress/justify.py")
+    source = inspect.getsource(inline.text_align)
+    if "justify_line(context, line, offset)" not in source:
+        raise SeamChanged("WeasyPrint's text_align no longer calls justify_line; see bulletinpress/justify.py")
+
+
+def _text_boxes(box, boxes_module):
+    """The line's text boxes in drawing order (left to right)."""
+    if isinstance(box, boxes_module.TextBox):
+        yield box
+    elif isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _text_boxes(child, boxes_module)
+
+
+def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
+    """Spread `extra_width` evenly over every gap between the line's characters.
+
+    Uniform spacing (CSS `text-justify: inter-character`) keeps every gap equal, which
+    is also what lets text extractors read the line without inventing spaces."""
+    boxes_module = inline.boxes
+    if line.style["direction"] == "rtl":
+        return False
+    texts = [box for box in _text_boxes(line, boxes_module) if box.text]
+    if not any(is_cjk(ch) for box in texts for ch in box.text):
+        return False
+    last = texts[-1]
+    trailing = len(last.text) - len(last.text.rstrip(" "))
+    count = sum(len(box.text) for box in texts) - trailing - 1
+    if count <= 0:
+        return False
+    _spread(context, line, extra_width / count, {id(last): trailing}, [True], 0.0, boxes_module, line_break)
+    return True
+
+
+def _spread(context, box, spacing, trailing, first, x_advance, boxes_module, line_break) -> float:
+    """Move boxes right by the spacing accumulated before them and widen the text boxes.
+
+    Pango puts letter-spacing between the characters of a layout, not at its two ends,
+    so a box of n characters widens by (n - 1) gaps and the gap between two boxes is
+    added by moving the second one."""
+    if isinstance(box, boxes_module.TextBox):
+        if not box.text:
+            box.position_x += x_advance
+            return x_advance
+        if not first[0]:
+            x_advance += spacing
+        first[0] = False
+        box.position_x += x_advance
+        gaps = len(box.text) - 1 - trailing.get(id(box), 0)
+        layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
+        layout.bp_spacing = spacing
+        layout.deactivate()
+        box.pango_layout = layout
+        box.width += spacing * max(gaps, 0)
+        return x_advance + spacing * max(gaps, 0)
+    if isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _spread(context, child, spacing, trailing, first, x_advance, boxes_module, line_break)
+        box.width += x_advance - before
+        return x_advance
+    box.translate(x_advance, 0)  # an atomic inline (an image)
+    return x_advance
+
+
+def _apply_letter_spacing(layout, spacing: float) -> None:
+    """Letter-spacing over the whole layout, on top of any the style asked for."""
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+    own = layout.style["letter_spacing"]
+    own = 0 if own == "normal" else own
+    attr_list = pango.pango_layout_get_attributes(layout.layout)
+    if attr_list == ffi.NULL:
+        attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    attr = pango.pango_attr_letter_spacing_new(int(round((spacing + own) * TO_UNITS)))
+    attr.start_index, attr.end_index = 0, len(layout.text.encode("utf-8"))
+    pango.pango_attr_list_change(attr_list, attr)
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
