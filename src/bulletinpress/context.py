@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import text
+from .typeset import typeset
 from .model import Article, Image, Issue
 from .project import Layout
 
@@ -96,7 +97,7 @@ def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, style
         "reports": [_story(r, language, issue_dir, asset_base, district=r.district) for r in issue.reports],
         "briefs": BriefsView(
             title=issue.briefs.title or labels["briefs"],
-            items=[text.inline(text.join_lines(item.split("\n"), language)) for item in issue.briefs.items],
+            items=[_set(text.join_lines(item.split("\n"), language), language, paragraph=True) for item in issue.briefs.items],
         )
         if issue.briefs
         else None,
@@ -104,16 +105,23 @@ def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, style
     }
 
 
-def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None) -> Story:
-    def one_line(value: str | None) -> Markup | None:
-        return text.inline(text.join_lines(value.split("\n"), language)) if value else None
+def _set(value: str, language: str, paragraph: bool = False) -> Markup:
+    """Inline markup, then (for Chinese) the typesetting rules of typeset.py."""
+    html = text.inline(value)
+    return typeset(html, paragraph=paragraph) if language == "zh" else html
 
+
+def _one_line(value: str | None, language: str) -> Markup | None:
+    return _set(text.join_lines(value.split("\n"), language), language) if value else None
+
+
+def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None) -> Story:
     return Story(
-        kicker=one_line(article.kicker),
-        title_lines=[text.inline(line) for line in text.lines_text(article.title)],
-        subtitle=one_line(article.subtitle),
+        kicker=_one_line(article.kicker, language),
+        title_lines=[_set(line, language) for line in text.lines_text(article.title)],
+        subtitle=_one_line(article.subtitle, language),
         byline=article.byline,
-        paragraphs=[text.inline(p) for p in text.paragraphs(article.body, language)],
+        paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],
         figures=[_figure(image, language, issue_dir, asset_base) for image in article.images],
         district=district,
     )
@@ -122,7 +130,7 @@ def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, d
 def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path) -> Figure:
     path = (issue_dir / image.src).resolve()
     src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
-    caption = text.inline(text.join_lines(image.caption.split("\n"), language)) if image.caption else None
+    caption = _one_line(image.caption, language)
     credit = LABELS[language]["credit"].format(name=image.credit) if image.credit else None
     return Figure(src=src, caption=caption, credit=credit)
 

@@ -48,7 +48,12 @@ def install() -> None:
 
     _check_seams(inline, line_break)
     original_justify = inline.justify_line
+    original_text_align = inline.text_align
     original_set_text = line_break.Layout.set_text
+
+    def text_align(context, line, available_width, last):
+        _drop_edge_gaps(line, inline.boxes)
+        return original_text_align(context, line, available_width, last)
 
     def justify_line(context, line, extra_width):
         if not _justify_cjk(context, line, extra_width, inline, line_break):
@@ -61,6 +66,7 @@ def install() -> None:
             _apply_letter_spacing(self, spacing)
 
     inline.justify_line = justify_line
+    inline.text_align = text_align
     line_break.Layout.set_text = set_text
     _installed = True
 
@@ -68,15 +74,17 @@ def install() -> None:
 def _check_seams(inline, line_break) -> None:
     expected = {
         inline.justify_line: ["context", "line", "extra_width"],
+        inline.text_align: ["context", "line", "available_width", "last"],
         line_break.Layout.set_text: ["self", "text", "justify"],
         line_break.create_layout: ["text", "style", "context", "max_width", "justification_spacing"],
     }
     for function, params in expected.items():
         if list(inspect.signature(function).parameters) != params:
             raise SeamChanged(f"WeasyPrint's {function.__qualname__} changed its signature; see bulletinpress/justify.py")
-    source = inspect.getsource(inline.text_align)
-    if "justify_line(context, line, offset)" not in source:
+    if "justify_line(context, line, offset)" not in inspect.getsource(inline.text_align):
         raise SeamChanged("WeasyPrint's text_align no longer calls justify_line; see bulletinpress/justify.py")
+    if "text_align(" not in inspect.getsource(inline.inline_block_box_layout if False else inline):
+        raise SeamChanged("WeasyPrint's inline layout no longer calls text_align; see bulletinpress/justify.py")
 
 
 def _text_boxes(box, boxes_module):
@@ -89,11 +97,18 @@ def _text_boxes(box, boxes_module):
                 yield from _text_boxes(child, boxes_module)
 
 
-def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
-    """Spread `extra_width` evenly over every gap between the line's characters.
+#: gaps wider than this (in em) make a line loose; text extractors start to see them
+LOOSE = 0.08
 
-    Uniform spacing (CSS `text-justify: inter-character`) keeps every gap equal, which
-    is also what lets text extractors read the line without inventing spaces."""
+
+def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
+    """Spread `extra_width` evenly over every gap between the line's characters (CSS
+    `text-justify: inter-character`). In a loose line, compressed punctuation first
+    gets its half em back (clreq's order of adjustment), so the gaps stay narrow.
+
+    Even gaps are also what lets text extractors read the line without inventing
+    spaces: poppler only keeps a line's characters together when the gaps are even, or
+    all below a tenth of an em; a compressed mark among wide gaps breaks that."""
     boxes_module = inline.boxes
     if line.style["direction"] == "rtl":
         return False
@@ -102,14 +117,34 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
         return False
     last = texts[-1]
     trailing = len(last.text) - len(last.text.rstrip(" "))
-    count = sum(len(box.text) for box in texts) - trailing - 1
+    count = sum(_clusters(box.text) for box in texts) - trailing - 1
     if count <= 0:
         return False
-    _spread(context, line, extra_width / count, {id(last): trailing}, [True], 0.0, boxes_module, line_break)
+    restore: dict[int, float] = {}
+    size = line.style["font_size"]
+    for box in texts[:-1]:  # a compressed mark that ends the line stays compressed
+        half = box.style["font_size"] / 2
+        if extra_width / count < LOOSE * size:
+            break
+        if _is_compressed(box) and extra_width >= half:
+            restore[id(box)] = half
+            extra_width -= half
+    state = {"first": True, "trailing": {id(last): trailing}, "restore": restore}
+    _spread(context, line, extra_width / count, state, 0.0, boxes_module, line_break)
     return True
 
 
-def _spread(context, box, spacing, trailing, first, x_advance, boxes_module, line_break) -> float:
+def _clusters(text: str) -> int:
+    """Characters as Pango spaces them: a pair of em dashes is one glyph in Noto CJK."""
+    return len(text) - text.count("——")
+
+
+def _is_compressed(box) -> bool:
+    features = box.style["font_feature_settings"]
+    return features != "normal" and ("halt", 1) in features
+
+
+def _spread(context, box, spacing, state, x_advance, boxes_module, line_break) -> float:
     """Move boxes right by the spacing accumulated before them and widen the text boxes.
 
     Pango puts letter-spacing between the characters of a layout, not at its two ends,
@@ -119,27 +154,72 @@ def _spread(context, box, spacing, trailing, first, x_advance, boxes_module, lin
         if not box.text:
             box.position_x += x_advance
             return x_advance
-        if not first[0]:
+        if not state["first"]:
             x_advance += spacing
-        first[0] = False
+        state["first"] = False
         box.position_x += x_advance
-        gaps = len(box.text) - 1 - trailing.get(id(box), 0)
-        layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
-        layout.bp_spacing = spacing
-        layout.deactivate()
-        box.pango_layout = layout
-        box.width += spacing * max(gaps, 0)
-        return x_advance + spacing * max(gaps, 0)
+        gaps = max(_clusters(box.text) - 1 - state["trailing"].get(id(box), 0), 0)
+        if gaps:
+            layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
+            layout.bp_spacing = spacing
+            layout.deactivate()
+            box.pango_layout = layout
+            box.width += spacing * gaps
+        return x_advance + spacing * gaps + state["restore"].get(id(box), 0.0)
     if isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
         box.position_x += x_advance
         before = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = _spread(context, child, spacing, trailing, first, x_advance, boxes_module, line_break)
+                x_advance = _spread(context, child, spacing, state, x_advance, boxes_module, line_break)
         box.width += x_advance - before
         return x_advance
     box.translate(x_advance, 0)  # an atomic inline (an image)
     return x_advance
+
+
+def _drop_edge_gaps(line, boxes_module) -> None:
+    """A CJK–Latin gap (a `.latin` span's margin) at a line's start or end is dropped:
+    clreq puts no space at line edges, and the line then ends flush."""
+    start = _edge_chain(line, boxes_module, 0)
+    shift = sum(box.margin_left for box in start if _is_gap(box) and box.margin_left)
+    if shift:
+        for box in start:
+            if _is_gap(box):
+                box.margin_left = 0
+        for child in line.children:
+            child.translate(-shift, 0)
+        for box in start:
+            box.position_x += shift
+            box.width -= shift if box is not start[-1] or not _is_gap(box) else 0
+        line.width -= shift
+    end = _edge_chain(line, boxes_module, -1)
+    trim = sum(box.margin_right for box in end if _is_gap(box) and box.margin_right)
+    if trim:
+        for box in end:
+            if _is_gap(box):
+                box.margin_right = 0
+            elif box is not line:
+                box.width -= trim
+        line.width -= trim
+
+
+def _edge_chain(line, boxes_module, index) -> list:
+    """The inline boxes that begin (index 0) or end (index -1) the line, outermost first."""
+    chain, box = [], line
+    while isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
+        children = [c for c in box.children if c.is_in_normal_flow()]
+        if not children:
+            break
+        box = children[index]
+        if isinstance(box, boxes_module.InlineBox):
+            chain.append(box)
+    return chain
+
+
+def _is_gap(box) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and "latin" in (element.get("class") or "").split()
 
 
 def _apply_letter_spacing(layout, spacing: float) -> None:

@@ -1,0 +1,101 @@
+"""Chinese typesetting rules that live in the text, applied before templates see it.
+
+Each rule wraps characters in a span; none inserts a character, so copy-paste from the
+PDF gives back the editor's text. The spans' look is in `styles/base.css`; the rules
+and their sources (W3C clreq, GB/T 15834-2011) are listed in docs/typesetting.md.
+
+- `halt`: the first of two adjacent full-width marks (。” ）、) is set half width
+  (OpenType `halt`), so the pair takes 1.5 em, not 2 em (标点挤压).
+- `latin gl/gr`: a run of Latin letters or digits next to a Han character gets a ¼ em
+  margin on that side (CJK–Latin spacing); the layout drops it at line edges.
+- `nobr` keeps together what must not be split: a number and the unit after it (2024年,
+  59.3万), a character and a following ·／～ (which may not start a line), and the last
+  two characters of a paragraph (no 孤字: a last line holding a single character).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markupsafe import Markup, escape
+
+#: marks whose blank half is on the right: they may be compressed before another mark
+CLOSING = set("，。、；：？！”’）》」』】〕〉〗｝")
+#: marks whose blank half is on the left
+OPENING = set("“‘（《「『【〔〈〖｛")
+FULLWIDTH_PUNCT = CLOSING | OPENING
+#: may not start a line, and Pango does not know it
+NO_LINE_START = set("·・／～")
+_LATIN_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.,:/'’&+\-]*[0-9A-Za-z%‰℃])?[%‰℃]?")
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def is_han(char: str) -> bool:
+    if len(char) != 1:
+        return False
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
+def _span(cls: str, content: str) -> str:
+    return f'<span class="{cls}">{content}</span>'
+
+
+def typeset(markup: Markup, *, paragraph: bool = False) -> Markup:
+    """The rules above applied to HTML from `text.inline` (text plus <strong>/<em> tags)."""
+    tokens = _TAG.split(str(markup))
+    texts = [html.unescape(tok) if i % 2 == 0 else None for i, tok in enumerate(tokens)]
+    out = []
+    for i, tok in enumerate(tokens):
+        if i % 2:
+            out.append(tok)
+            continue
+        before = next((t[-1] for t in reversed(texts[:i]) if t), "")
+        after = next((t[0] for t in texts[i + 1 :] if t), "")
+        out.append(_text(texts[i], before, after))
+    result = "".join(out)
+    return Markup(_keep_last_two(result) if paragraph else result)
+
+
+def _text(text: str, before: str, after: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        prev = text[i - 1] if i else before
+        nxt = text[i + 1] if i + 1 < len(text) else after
+        run = _LATIN_RUN.match(text, i) if char.isascii() and char.isalnum() else None
+        if run:
+            j = run.end()
+            follow = text[j] if j < len(text) else after
+            sides = (" gl" if is_han(prev) else "") + (" gr" if is_han(follow) else "")
+            piece = _span("latin" + sides, str(escape(run.group()))) if sides else str(escape(run.group()))
+            if run.group()[-1].isdigit() and j < len(text) and is_han(text[j]):
+                piece, j = _span("nobr", piece + str(escape(text[j]))), j + 1
+            out.append(piece)
+            i = j
+            continue
+        if nxt in NO_LINE_START and i + 1 < len(text) and not char.isspace():
+            out.append(_span("nobr", str(escape(char + nxt))))
+            i += 2
+            continue
+        if char in CLOSING and nxt in FULLWIDTH_PUNCT:
+            out.append(_span("halt", str(escape(char))))
+        elif char in OPENING and prev in FULLWIDTH_PUNCT and prev not in CLOSING:
+            out.append(_span("halt", str(escape(char))))
+        else:
+            out.append(str(escape(char)))
+        i += 1
+    return "".join(out)
+
+
+_LAST_TWO = re.compile(r"([\u3400-\u9fff](?:<[^>]+>)*[\u3400-\u9fff](?:<[^>]+>|[，。、；：？！”’）》」』】…—])*)$")
+
+
+def _keep_last_two(html_text: str) -> str:
+    """Wrap a paragraph's last two Han characters (and any closing marks) in nobr."""
+    match = _LAST_TWO.search(html_text)
+    if not match or "<" in match.group(1):
+        return html_text
+    return html_text[: match.start()] + _span("nobr", match.group(1))
