@@ -89,7 +89,8 @@ def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, style
         "masthead": {
             "title": masthead.title,
             "number": labels["number"].format(n=masthead.number) if masthead.number else None,
-            "date": format_date(masthead.date, language),
+            "date": _set(format_date(masthead.date, language), language),
+            "date_text": format_date(masthead.date, language),
             "iso_date": masthead.date.isoformat(),
             "publisher": masthead.publisher,
         },
@@ -118,7 +119,7 @@ def _one_line(value: str | None, language: str) -> Markup | None:
 def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None) -> Story:
     return Story(
         kicker=_one_line(article.kicker, language),
-        title_lines=[_set(line, language) for line in text.lines_text(article.title)],
+        title_lines=[_set(line, language, paragraph=True) for line in text.lines_text(article.title)],
         subtitle=_one_line(article.subtitle, language),
         byline=article.byline,
         paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],

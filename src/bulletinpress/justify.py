@@ -87,14 +87,16 @@ def _check_seams(inline, line_break) -> None:
         raise SeamChanged("WeasyPrint's inline layout no longer calls text_align; see bulletinpress/justify.py")
 
 
-def _text_boxes(box, boxes_module):
-    """The line's text boxes in drawing order (left to right)."""
+def _text_boxes(box, boxes_module, latin=False):
+    """The line's text boxes in drawing order (left to right), each with whether it is a
+    Latin run set apart from Han text by typeset.py (a `.latin` span)."""
     if isinstance(box, boxes_module.TextBox):
-        yield box
+        yield box, latin
     elif isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
+        latin = latin or _is_gap(box)
         for child in box.children:
             if child.is_in_normal_flow():
-                yield from _text_boxes(child, boxes_module)
+                yield from _text_boxes(child, boxes_module, latin)
 
 
 #: gaps wider than this (in em) make a line loose; text extractors start to see them
@@ -102,9 +104,11 @@ LOOSE = 0.08
 
 
 def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
-    """Spread `extra_width` evenly over every gap between the line's characters (CSS
-    `text-justify: inter-character`). In a loose line, compressed punctuation first
-    gets its half em back (clreq's order of adjustment), so the gaps stay narrow.
+    """Spread `extra_width` evenly over the gaps between the line's characters (CSS
+    `text-justify: inter-character`), except inside Latin runs and at their ¼ em
+    boundaries, which keep their set width (see `_plan`). In a loose line, compressed
+    punctuation first gets its half em back (clreq's order of adjustment), so the gaps
+    stay narrow.
 
     Even gaps are also what lets text extractors read the line without inventing
     spaces: poppler only keeps a line's characters together when the gaps are even, or
@@ -112,26 +116,45 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
     boxes_module = inline.boxes
     if line.style["direction"] == "rtl":
         return False
-    texts = [box for box in _text_boxes(line, boxes_module) if box.text]
-    if not any(is_cjk(ch) for box in texts for ch in box.text):
+    texts = [(box, latin) for box, latin in _text_boxes(line, boxes_module) if box.text]
+    if not any(is_cjk(ch) for box, _ in texts for ch in box.text):
         return False
-    last = texts[-1]
+    last = texts[-1][0]
     trailing = len(last.text) - len(last.text.rstrip(" "))
-    count = sum(_clusters(box.text) for box in texts) - trailing - 1
+    size = line.style["font_size"]
+    plan = _plan(texts, trailing, keep_latin=True)
+    count = sum(before + inside for before, inside in plan.values())
+    if count <= 0 or extra_width / count >= LOOSE * size:
+        plan = _plan(texts, trailing, keep_latin=False)
+        count = sum(before + inside for before, inside in plan.values())
     if count <= 0:
         return False
     restore: dict[int, float] = {}
-    size = line.style["font_size"]
-    for box in texts[:-1]:  # a compressed mark that ends the line stays compressed
+    for box, _ in texts[:-1]:  # a compressed mark that ends the line stays compressed
         half = box.style["font_size"] / 2
         if extra_width / count < LOOSE * size:
             break
         if _is_compressed(box) and extra_width >= half:
             restore[id(box)] = half
             extra_width -= half
-    state = {"first": True, "trailing": {id(last): trailing}, "restore": restore}
-    _spread(context, line, extra_width / count, state, 0.0, boxes_module, line_break)
+    _spread(context, line, extra_width / count, plan, restore, 0.0, boxes_module, line_break)
     return True
+
+
+def _plan(texts, trailing: int, keep_latin: bool) -> dict[int, tuple[bool, int]]:
+    """For each text box: whether a gap before it stretches, and how many inside it.
+
+    With `keep_latin`, Latin runs and their ¼ em boundaries keep their set width. In a
+    loose line every gap stretches alike, Latin ones too: uneven gaps that wide would
+    make text extractors split the Han text with spaces."""
+    last = texts[-1][0]
+    plan = {}
+    for index, (box, latin) in enumerate(texts):
+        tight = keep_latin and (latin or (index > 0 and texts[index - 1][1]))
+        before = index > 0 and not tight
+        inside = 0 if keep_latin and latin else max(_clusters(box.text) - 1 - (trailing if box is last else 0), 0)
+        plan[id(box)] = (before, inside)
+    return plan
 
 
 def _clusters(text: str) -> int:
@@ -144,35 +167,30 @@ def _is_compressed(box) -> bool:
     return features != "normal" and ("halt", 1) in features
 
 
-def _spread(context, box, spacing, state, x_advance, boxes_module, line_break) -> float:
+def _spread(context, box, spacing, plan, restore, x_advance, boxes_module, line_break) -> float:
     """Move boxes right by the spacing accumulated before them and widen the text boxes.
 
     Pango puts letter-spacing between the characters of a layout, not at its two ends,
-    so a box of n characters widens by (n - 1) gaps and the gap between two boxes is
-    added by moving the second one."""
+    so a box's own gaps widen it and the gap between two boxes is added by moving the
+    second one."""
     if isinstance(box, boxes_module.TextBox):
-        if not box.text:
-            box.position_x += x_advance
-            return x_advance
-        if not state["first"]:
-            x_advance += spacing
-        state["first"] = False
+        before, inside = plan.get(id(box), (False, 0))
+        x_advance += spacing * before
         box.position_x += x_advance
-        gaps = max(_clusters(box.text) - 1 - state["trailing"].get(id(box), 0), 0)
-        if gaps:
+        if inside:
             layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
             layout.bp_spacing = spacing
             layout.deactivate()
             box.pango_layout = layout
-            box.width += spacing * gaps
-        return x_advance + spacing * gaps + state["restore"].get(id(box), 0.0)
+            box.width += spacing * inside
+        return x_advance + spacing * inside + restore.get(id(box), 0.0)
     if isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
         box.position_x += x_advance
-        before = x_advance
+        start = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = _spread(context, child, spacing, state, x_advance, boxes_module, line_break)
-        box.width += x_advance - before
+                x_advance = _spread(context, child, spacing, plan, restore, x_advance, boxes_module, line_break)
+        box.width += x_advance - start
         return x_advance
     box.translate(x_advance, 0)  # an atomic inline (an image)
     return x_advance

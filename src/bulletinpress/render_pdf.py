@@ -91,7 +91,7 @@ def render(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path]
 
     from . import justify
 
-    justify.install() if not __import__("os").environ.get("BP_NOJUSTIFY") else None
+    justify.install()
 
     report = RenderReport()
     fetcher = _fetcher_class()(tuple(r.resolve() for r in roots), report)
