@@ -70,7 +70,7 @@ class Story:
     byline: str | None
     paragraphs: list[Markup]
     figures: list[Figure]
-    district: str | None = None
+    district: Markup | None = None
 
 
 def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, stylesheet: str = "") -> dict[str, Any]:
@@ -124,7 +124,7 @@ def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, d
         byline=article.byline,
         paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],
         figures=[_figure(image, language, issue_dir, asset_base) for image in article.images],
-        district=district,
+        district=_set(district, language) if district else None,
     )
 
 

@@ -101,6 +101,8 @@ def _text_boxes(box, boxes_module, latin=False):
 
 #: gaps wider than this (in em) make a line loose; text extractors start to see them
 LOOSE = 0.08
+#: poppler starts a new word at gaps over 0.1 em; gaps in this band are avoided (in em)
+NEAR_WORD_BREAK = (0.085, 0.12)
 
 
 def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
@@ -137,7 +139,19 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
         if _is_compressed(box) and extra_width >= half:
             restore[id(box)] = half
             extra_width -= half
-    _spread(context, line, extra_width / count, plan, restore, 0.0, boxes_module, line_break)
+    spacing, bonus = extra_width / count, {}
+    sinks = [i for i in range(1, len(texts)) if _sink(texts[i]) or _sink(texts[i - 1])]
+    near = NEAR_WORD_BREAK[0] <= spacing / size < NEAR_WORD_BREAK[1]
+    ligature = spacing / size >= NEAR_WORD_BREAK[0] and any(box.text == "——" for box, _ in texts)
+    if sinks and (near or ligature):
+        # Gaps this close to a tenth of an em fall either side of poppler's word break
+        # by rounding, and a two-character glyph (the —— ligature) among gaps over it
+        # makes poppler space every character: keep the gaps below it and widen the
+        # boundaries of Latin runs and dashes instead.
+        spacing = NEAR_WORD_BREAK[0] * size * 0.99
+        share = (extra_width - spacing * count) / len(sinks)
+        bonus = {id(texts[i][0]): share for i in sinks}
+    _spread(context, line, spacing, plan, restore, bonus, 0.0, boxes_module, line_break)
     return True
 
 
@@ -157,6 +171,12 @@ def _plan(texts, trailing: int, keep_latin: bool) -> dict[int, tuple[bool, int]]
     return plan
 
 
+def _sink(entry) -> bool:
+    """A box whose edges may take extra space: a Latin run, or a —— dash."""
+    box, latin = entry
+    return latin or box.text == "——"
+
+
 def _clusters(text: str) -> int:
     """Characters as Pango spaces them: a pair of em dashes is one glyph in Noto CJK."""
     return len(text) - text.count("——")
@@ -167,7 +187,7 @@ def _is_compressed(box) -> bool:
     return features != "normal" and ("halt", 1) in features
 
 
-def _spread(context, box, spacing, plan, restore, x_advance, boxes_module, line_break) -> float:
+def _spread(context, box, spacing, plan, restore, bonus, x_advance, boxes_module, line_break) -> float:
     """Move boxes right by the spacing accumulated before them and widen the text boxes.
 
     Pango puts letter-spacing between the characters of a layout, not at its two ends,
@@ -175,7 +195,7 @@ def _spread(context, box, spacing, plan, restore, x_advance, boxes_module, line_
     second one."""
     if isinstance(box, boxes_module.TextBox):
         before, inside = plan.get(id(box), (False, 0))
-        x_advance += spacing * before
+        x_advance += spacing * before + bonus.get(id(box), 0.0)
         box.position_x += x_advance
         if inside:
             layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
@@ -189,7 +209,7 @@ def _spread(context, box, spacing, plan, restore, x_advance, boxes_module, line_
         start = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = _spread(context, child, spacing, plan, restore, x_advance, boxes_module, line_break)
+                x_advance = _spread(context, child, spacing, plan, restore, bonus, x_advance, boxes_module, line_break)
         box.width += x_advance - start
         return x_advance
     box.translate(x_advance, 0)  # an atomic inline (an image)

@@ -6,10 +6,14 @@ and their sources (W3C clreq, GB/T 15834-2011) are listed in docs/typesetting.md
 
 - `halt`: the first of two adjacent full-width marks (。” ）、) is set half width
   (OpenType `halt`), so the pair takes 1.5 em, not 2 em (标点挤压).
-- `latin gl/gr`: a run of Latin letters or digits next to a Han character gets a ¼ em
-  margin on that side (CJK–Latin spacing); the layout drops it at line edges.
+- `latin gl/gr`: a run of Latin letters or digits (or a short phrase of them) next to a
+  Han character gets a ¼ em margin on that side (CJK–Latin spacing) and is not broken;
+  the layout drops the margin at line edges.
+- `dash`: a 2-em dash —— is one unit (never split; the spacing of a stretched line may
+  widen its sides, see justify.py).
 - `nobr` keeps together what must not be split: a number and the unit after it (2024年,
-  59.3万), a character and a following ·／～ (which may not start a line), and the last
+  59.3万), the characters on both sides of ·／～ (which may neither start nor end a
+  line), and the last
   two characters of a paragraph (no 孤字: a last line holding a single character).
 """
 
@@ -25,9 +29,13 @@ CLOSING = set("，。、；：？！”’）》」』】〕〉〗｝")
 #: marks whose blank half is on the left
 OPENING = set("“‘（《「『【〔〈〖｛")
 FULLWIDTH_PUNCT = CLOSING | OPENING
-#: may not start a line, and Pango does not know it
-NO_LINE_START = set("·・／～")
-_LATIN_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.,:/'’&+\-]*[0-9A-Za-z%‰℃])?[%‰℃]?")
+#: joins its neighbours (重庆·科学会堂, 甲／乙, 5～10): no line starts or ends with it, and
+#: Pango does not know that
+JOINING = set("·・／～")
+_LATIN_WORD = r"[0-9A-Za-z](?:[0-9A-Za-z.,:/'’&+\-]*[0-9A-Za-z%‰℃])?[%‰℃]?"
+#: a Latin word, or a short phrase of them (Noto Serif, LXGW WenKai), kept on one line
+_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}")
+_PHRASE_LIMIT = 24
 _TAG = re.compile(r"(<[^>]+>)")
 
 
@@ -66,6 +74,8 @@ def _text(text: str, before: str, after: str) -> str:
         prev = text[i - 1] if i else before
         nxt = text[i + 1] if i + 1 < len(text) else after
         run = _LATIN_RUN.match(text, i) if char.isascii() and char.isalnum() else None
+        if run and len(run.group()) > _PHRASE_LIMIT:  # a longer phrase may break at its spaces
+            run = re.compile(_LATIN_WORD).match(text, i)
         if run:
             j = run.end()
             follow = text[j] if j < len(text) else after
@@ -76,9 +86,18 @@ def _text(text: str, before: str, after: str) -> str:
             out.append(piece)
             i = j
             continue
-        if nxt in NO_LINE_START and i + 1 < len(text) and not char.isspace():
-            out.append(_span("nobr", str(escape(char + nxt))))
+        if text.startswith("——", i):
+            out.append(_span("dash", "——"))
             i += 2
+            continue
+        if nxt in JOINING and i + 1 < len(text) and not char.isspace():
+            j = i + 1  # the mark, and the characters on both sides of it (甲／乙～丙 too)
+            while j < len(text) and text[j] in JOINING:
+                j += 1
+                if j < len(text) and not text[j].isspace() and text[j] not in JOINING:
+                    j += 1
+            out.append(_span("nobr", str(escape(text[i:j]))))
+            i = j
             continue
         if char in CLOSING and nxt in FULLWIDTH_PUNCT:
             out.append(_span("halt", str(escape(char))))
