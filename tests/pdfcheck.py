@@ -106,13 +106,14 @@ def read_lines(pdf: Path) -> list[Line]:
 
 
 def _columns(lines: list[Line]) -> None:
-    """Column edges from the lines themselves: most lines of justified text end at their
+    """Column edges from the lines themselves. Most lines of justified text end at their
     column's right edge, so the right edges are the line ends that recur; a line belongs
-    to the nearest of them at or right of its end, and its column's left edge is where
-    that column's lines start furthest left (first lines are indented)."""
-    groups: dict[tuple, list[Line]] = defaultdict(list)
+    to the nearest of them at or right of its end. The column's width is that of its
+    widest ordinary full line anywhere in the document (first lines are indented, and a
+    full-width line such as an editor's note may end on the same edge)."""
+    groups: dict[float, list[Line]] = defaultdict(list)
     for line in lines:
-        groups[(line.page, line.size)].append(line)
+        groups[line.size].append(line)
     for group in groups.values():
         ends = defaultdict(int)
         for line in group:
@@ -122,9 +123,11 @@ def _columns(lines: list[Line]) -> None:
             line.col_right = next((r for r in rights if r >= line.x1 - 0.6), max(rights))
         for right in rights:
             column = [line for line in group if line.col_right == right]
-            left = min((line.x0 for line in column), default=0.0)
+            full = [line.x1 - line.x0 for line in column if abs(line.x1 - right) <= 0.6]
+            typical = statistics.median(full) if full else 0.0
+            width = max((w for w in full if w <= 1.2 * typical), default=typical)
             for line in column:
-                line.col_left = left
+                line.col_left = right - width if width else min(line.x0 for line in column)
 
 
 def squash(text: str) -> str:

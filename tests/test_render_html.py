@@ -83,3 +83,15 @@ def test_image_addresses_are_relative_to_the_html(project, tmp_path):
     assert 'src="../photos/a.png"' in api.html(checked)
     assert 'src="../../photos/a.png"' in api.html(checked, asset_base=project / "build" / "web")
     assert "张三 摄" in api.html(checked)
+
+
+def test_editors_note_is_labelled(project):
+    path = write_issue(project, """\
+        masthead: {title: 刊, date: 2024-12-06}
+        lead:
+          title: 题
+          note: 这是编者按。
+          body: 正文。
+        """)
+    html = api.html(api.check(path))
+    assert '<p class="note"><span class="label">编者按：</span>这是编<span class="nobr">者按。</span></p>' in html

@@ -51,6 +51,7 @@ masthead:
 lead:
   title: 标点、数字与间隔号
   byline: 本刊记者
+  note: 本文用于检验标点挤压、禁则与中西文间距。
   body: |
 {textwrap.indent(marks + chr(10) + chr(10) + pairs + chr(10) + chr(10) + latin, '    ')}
 reports:
@@ -150,7 +151,7 @@ def test_fonts_by_role(pdfs, case):
     names = " ".join(fonts)
     assert "Noto-Serif-CJK-SC" in names and "Noto-Sans-CJK-SC-Bold" in names
     if "hard" in case:
-        assert "LXGW-WenKai" in names  # the byline
+        assert "LXGW-WenKai" in names  # the byline and the editor's note
     assert not any(tag in names for tag in ("CJK-JP", "CJK-KR", "CJK-TC", "CJK-HK"))
 
 

@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "separator": "，",
         "copies": "共印{n}份",
         "credit": "{name} 摄",
+        "note": "编者按：",
     },
     "en": {
         "number": "No. {n}",
@@ -39,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "separator": ", ",
         "copies": "{n} copies printed",
         "credit": "Photo: {name}",
+        "note": "Editor's note: ",
     },
 }
 
@@ -68,6 +70,8 @@ class Story:
     title_lines: list[Markup]
     subtitle: Markup | None
     byline: str | None
+    note: Markup | None
+    note_label: str
     paragraphs: list[Markup]
     figures: list[Figure]
     district: Markup | None = None
@@ -122,6 +126,8 @@ def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, d
         title_lines=[_set(line, language, paragraph=True) for line in text.lines_text(article.title)],
         subtitle=_one_line(article.subtitle, language),
         byline=article.byline,
+        note=_set(text.join_lines(article.note.split("\n"), language), language, paragraph=True) if article.note else None,
+        note_label=LABELS[language]["note"],
         paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],
         figures=[_figure(image, language, issue_dir, asset_base) for image in article.images],
         district=_set(district, language) if district else None,

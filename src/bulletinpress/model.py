@@ -39,6 +39,7 @@ class Article(Strict):
     title: Text
     subtitle: Text | None = None
     byline: Text | None = None
+    note: Text | None = None  # 编者按, the editor's note printed before the body
     body: Text
     images: list[Image] = []
 
