@@ -106,28 +106,26 @@ def read_lines(pdf: Path) -> list[Line]:
 
 
 def _columns(lines: list[Line]) -> None:
-    """Column edges from the lines themselves. Most lines of justified text end at their
-    column's right edge, so the right edges are the line ends that recur; a line belongs
-    to the nearest of them at or right of its end. The column's width is that of its
-    widest ordinary full line anywhere in the document (first lines are indented, and a
-    full-width line such as an editor's note may end on the same edge)."""
-    groups: dict[float, list[Line]] = defaultdict(list)
+    """Column edges from the lines themselves. Lines that start at the same x belong to
+    one column (or to its indented first lines); the column's right edge is where most of
+    them end, since most lines of justified text are full. Its left edge is the leftmost
+    start among the lines sharing that right edge (first lines are indented)."""
+    starts: dict[tuple, list[Line]] = defaultdict(list)
     for line in lines:
-        groups[line.size].append(line)
-    for group in groups.values():
-        ends = defaultdict(int)
+        starts[(line.size, round(line.x0 * 2) / 2)].append(line)
+    edges: dict[tuple, list[tuple]] = defaultdict(list)
+    for key, group in starts.items():
+        right = statistics.mode(sorted((round(line.x1 * 2) / 2 for line in group), reverse=True))
+        # the same edge, seen from another group, may round half a point apart
+        right = next((r for size, r in edges if size == key[0] and abs(r - right) <= 0.6), right)
         for line in group:
-            ends[round(line.x1 * 2) / 2] += 1
-        rights = sorted(x for x, n in ends.items() if n >= 3) or [max(line.x1 for line in group)]
-        for line in group:
-            line.col_right = next((r for r in rights if r >= line.x1 - 0.6), max(rights))
-        for right in rights:
-            column = [line for line in group if line.col_right == right]
-            full = [line.x1 - line.x0 for line in column if abs(line.x1 - right) <= 0.6]
-            typical = statistics.median(full) if full else 0.0
-            width = max((w for w in full if w <= 1.2 * typical), default=typical)
-            for line in column:
-                line.col_left = right - width if width else min(line.x0 for line in column)
+            line.col_right = right
+        edges[(key[0], right)].append(key)
+    for (size, right), keys in edges.items():
+        left = min(x0 for _, x0 in keys)
+        for key in keys:
+            for line in starts[key]:
+                line.col_left = left
 
 
 def squash(text: str) -> str:
