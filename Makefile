@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 
 # Debian packages: Pango (WeasyPrint's text layout), HarfBuzz's subsetter (fast
 # font subsetting: without it a Chinese page takes ~10x longer), fontconfig,
-# the fonts the built-in layouts name, and the PDF readers the tests use.
+# the fonts the built-in layouts name, Ghostscript's CMYK profile (libgs-common) for
+# print PDFs, and the PDF readers and renderers the tests use.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	fontconfig fonts-noto-cjk fonts-noto-core fonts-lxgw-wenkai \
-	poppler-utils qpdf
+	fontconfig fonts-noto-cjk fonts-noto-core fonts-lxgw-wenkai libgs-common \
+	poppler-utils qpdf ghostscript
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.debian-packages

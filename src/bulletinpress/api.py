@@ -7,14 +7,16 @@ subclasses (see errors.py) and logs through `logging`, never prints.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import check as checks
 from . import context, load, output, render_html, validate
-from .errors import ContentError, Diagnostic, RenderError, UsageError
+from .errors import ContentError, Diagnostic, UsageError
 from .model import Issue
+from .printing import PrintOptions
 from .project import Layout, Project, builtin_dir, resolve_layout
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
+    preflight: object | None = None  # a preflight.Report, for --print builds
 
 
 def check(path: Path, *, layout: str | None = None, style: str | None = None) -> Checked:
@@ -60,21 +63,33 @@ def build(
     fmt: str = "pdf",
     layout: str | None = None,
     style: str | None = None,
+    print_options: PrintOptions | None = None,
+    allow_overflow: bool = False,
 ) -> BuildResult:
-    """Build one issue into `target` (default: the project's build/ folder)."""
+    """Build one issue into `target` (default: the project's build/ folder).
+
+    With `print_options` the PDF is made for the print shop (PDF/X, CMYK, bleed, crop
+    marks) and preflighted; content that overflows a fixed-page layout is an error unless
+    `allow_overflow`."""
     started = time.perf_counter()
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
     checked = check(path, layout=layout, style=style)
     target = target or checked.project.build_dir / (path.stem + FORMATS[fmt])
+    warnings: list[Diagnostic] = []
+    report = None
     if fmt == "html":
         data, pages = html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
     else:
-        data, pages = _pdf(checked)
+        data, pages, warnings = _pdf(checked, print_options, allow_overflow)
     output.write_atomic(target, data)
+    if print_options is not None and fmt == "pdf":
+        from . import preflight
+
+        report = preflight.check(target)
     seconds = time.perf_counter() - started
     logger.debug("%s → %s (%s pages, %.2f s)", path, target, pages or "-", seconds)
-    return BuildResult(path, target, pages, seconds)
+    return BuildResult(path, target, pages, seconds, warnings, report)
 
 
 def targets(paths: list[Path], out: Path | None, fmt: str) -> list[Path | None]:
@@ -99,33 +114,108 @@ def _layout(source: load.Source, issue: Issue, project: Project, layout: str | N
         raise ContentError([source.diagnostic(loc, f"{field_name}: {exc.args[0]}")]) from None
 
 
-def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False) -> str:
+def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen") -> str:
     """The issue's HTML; image addresses relative to `asset_base` (default: the issue's folder).
     With `embed_css` the layout's CSS is inlined, making a self-contained file."""
     asset_base = asset_base or checked.source.path.resolve().parent
     css = "\n".join(p.read_text(encoding="utf-8") for p in checked.layout.stylesheets) if embed_css else ""
-    ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css)
+    ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
     return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
 
 
-def _pdf(checked: Checked) -> tuple[bytes, int]:
-    from . import render_pdf
+def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool) -> tuple[bytes, int, list[Diagnostic]]:
+    from . import printing, render_pdf
 
     if not render_pdf.fast_subsetting():
         logger.warning("libharfbuzz-subset0 is missing: font subsetting will be ~10x slower (apt-get install libharfbuzz-subset0)")
     issue_dir = checked.source.path.resolve().parent
     roots = [checked.project.root, builtin_dir("styles")]
-    pdf, report = render_pdf.render(html(checked, issue_dir), issue_dir, list(checked.layout.stylesheets), roots, _pdf_options(checked))
-    problems = [f"refused to load '{url}': only files inside the project can be used" for url in report.refused]
+    options = _pdf_options(checked)
+    extra_css = ""
+    if print_options is not None:
+        print_options = PrintOptions(print_options.variant, checked.layout.bleed_mm, print_options.marks, print_options.profile)
+        if print_options.is_pdfx and not print_options.profile.is_file():
+            raise UsageError(f"the CMYK profile {print_options.profile} is missing (apt-get install libgs-common)")
+        roots.append(print_options.profile.parent)
+        extra_css = printing.css(print_options)
+        options["pdf_variant"] = print_options.variant
+    page_html = html(checked, issue_dir, output="print" if print_options else "screen")
+    pdf, report = render_pdf.render(
+        page_html, issue_dir, list(checked.layout.stylesheets), roots, options,
+        extra_css=extra_css, max_pages=checked.layout.pages,
+    )
+    source = checked.source
+    problems = [Diagnostic(source.path, 1, 1, f"refused to load '{url}': only files inside the project can be used") for url in report.refused]
     problems += [
-        w for w in report.warnings if w.startswith("Failed to load") and not any(url in w for url in report.refused)
+        Diagnostic(source.path, 1, 1, w)
+        for w in report.warnings
+        if w.startswith("Failed to load") and not any(url in w for url in report.refused)
     ]
+    overflow = _overflow(checked, report.overflow)
+    if overflow and not allow_overflow:
+        problems += overflow
     if problems:
-        path = checked.source.path
-        raise ContentError([Diagnostic(path, 1, 1, message) for message in problems])
+        raise ContentError(problems)
+    warnings = [Diagnostic(d.path, d.line, d.column, d.message, "warning") for d in overflow]
+    if print_options is not None:
+        warnings += _image_resolution(checked, report.images)
+        pdf = printing.finish(pdf, print_options)
     for warning in report.warnings:
-        logger.warning("%s: %s", checked.source.path, warning)
-    return pdf, report.pages
+        logger.warning("%s: %s", source.path, warning)
+    return pdf, report.pages, warnings
+
+
+def _overflow(checked: Checked, overflow: dict[str, list[int]]) -> list[Diagnostic]:
+    """What did not fit the layout's pages, per article, at the article's place in the file."""
+    limit = checked.layout.pages
+    diagnostics = []
+    for loc_text, (lines, chars) in overflow.items():
+        loc = _parse_loc(loc_text)
+        name = _article_name(checked.issue, loc)
+        diagnostics.append(checked.source.diagnostic(
+            loc,
+            f"{loc_text}{name}: does not fit the layout's {limit} page(s): about {lines} line(s), "
+            f"{chars} characters run over; shorten it (or build with --allow-overflow)",
+            key=True,
+        ))
+    return diagnostics
+
+
+def _parse_loc(text: str) -> tuple:
+    """'reports[2]' → ('reports', 2)."""
+    loc: list = []
+    for name, index in re.findall(r"([A-Za-z_]+)|\[(\d+)\]", text):
+        loc.append(name if name else int(index))
+    return tuple(loc)
+
+
+def _article_name(issue: Issue, loc: tuple) -> str:
+    if loc[:1] == ("reports",) and len(loc) > 1 and loc[1] < len(issue.reports):
+        report = issue.reports[loc[1]]
+        return f" ({report.district}: {report.title.splitlines()[0]})"
+    if loc == ("lead",) and issue.lead:
+        return f" ({issue.lead.title.splitlines()[0]})"
+    return ""
+
+
+def _image_resolution(checked: Checked, images) -> list[Diagnostic]:
+    """Each photo's effective resolution at its printed size: under 150 ppi is an error,
+    under 300 a warning, named at the photo's line in the issue file."""
+    from .preflight import ERROR_PPI, WARN_PPI
+
+    issue_dir = checked.source.path.resolve().parent
+    by_path = {(issue_dir / image.src).resolve(): loc for loc, image in checks.image_locs(checked.issue)}
+    problems, errors = [], []
+    for placed in images:
+        loc = by_path.get((issue_dir / placed.src).resolve(), ())
+        where = f"{load.dotted(loc)}: photo '{placed.src}' ({_article_name(checked.issue, loc[:2]).strip(' ()') or placed.loc})"
+        if placed.ppi < ERROR_PPI:
+            errors.append(checked.source.diagnostic(loc, f"{where} prints at {placed.ppi:.0f} ppi; at least {ERROR_PPI} needed (300 for good print): use a larger photo or print it smaller"))
+        elif placed.ppi < WARN_PPI:
+            problems.append(checked.source.diagnostic(loc, f"{where} prints at {placed.ppi:.0f} ppi, under {WARN_PPI}: it may look soft", severity="warning"))
+    if errors:
+        raise ContentError(errors)
+    return problems
 
 
 def _pdf_options(checked: Checked) -> dict:

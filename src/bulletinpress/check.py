@@ -26,7 +26,7 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".tif", ".ti
 def images(source: Source, issue: Issue, project: Project) -> list[Diagnostic]:
     problems = []
     issue_dir = source.path.resolve().parent
-    for loc, image in _image_locs(issue):
+    for loc, image in image_locs(issue):
         path = (issue_dir / image.src).resolve()
         if not path.is_relative_to(project.root):
             problems.append(source.diagnostic(loc, f"{dotted(loc)}: '{image.src}' is outside the bulletin project ({project.root}); photos must be inside it"))
@@ -41,7 +41,7 @@ def images(source: Source, issue: Issue, project: Project) -> list[Diagnostic]:
     return problems
 
 
-def _image_locs(issue: Issue):
+def image_locs(issue: Issue):
     articles = [(("lead",), issue.lead)] if issue.lead else []
     articles += [(("reports", i), r) for i, r in enumerate(issue.reports)]
     for base, article in articles:

@@ -75,9 +75,12 @@ class Story:
     paragraphs: list[Markup]
     figures: list[Figure]
     district: Markup | None = None
+    loc: str = ""  # where it comes from in the issue file (lead, reports[2]): overflow reports name it
 
 
-def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, stylesheet: str = "") -> dict[str, Any]:
+def build(
+    issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, stylesheet: str = "", output: str = "screen"
+) -> dict[str, Any]:
     """The template context. Image addresses are relative to `asset_base`, where the HTML is read from;
     `stylesheet` is CSS to embed (for a self-contained HTML file; the PDF gets its CSS apart)."""
     language = issue.primary_language
@@ -85,6 +88,7 @@ def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, style
     masthead = issue.masthead
     return {
         "lang": issue.language,
+        "output": output,  # screen or print: print styles use CMYK colours
         "language": language,
         "layout": layout.name,
         "style": layout.style,
@@ -99,7 +103,10 @@ def build(issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, style
             "publisher": masthead.publisher,
         },
         "lead": _story(issue.lead, language, issue_dir, asset_base) if issue.lead else None,
-        "reports": [_story(r, language, issue_dir, asset_base, district=r.district) for r in issue.reports],
+        "reports": [
+            _story(r, language, issue_dir, asset_base, district=r.district, loc=f"reports[{i}]")
+            for i, r in enumerate(issue.reports)
+        ],
         "briefs": BriefsView(
             title=issue.briefs.title or labels["briefs"],
             items=[_set(text.join_lines(item.split("\n"), language), language, paragraph=True) for item in issue.briefs.items],
@@ -120,7 +127,9 @@ def _one_line(value: str | None, language: str) -> Markup | None:
     return _set(text.join_lines(value.split("\n"), language), language) if value else None
 
 
-def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None) -> Story:
+def _story(
+    article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None, loc: str = "lead"
+) -> Story:
     return Story(
         kicker=_one_line(article.kicker, language),
         title_lines=[_set(line, language, paragraph=True) for line in text.lines_text(article.title)],
@@ -131,6 +140,7 @@ def _story(article: Article, language: str, issue_dir: Path, asset_base: Path, d
         paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],
         figures=[_figure(image, language, issue_dir, asset_base) for image in article.images],
         district=_set(district, language) if district else None,
+        loc=loc,
     )
 
 

@@ -66,6 +66,8 @@ class Layout:
     styles: dict[str, str]
     page_size: str
     fonts: dict[str, tuple[str, ...]]  # by primary language: the families its text may use
+    pages: int | None = None  # a fixed number of pages: content past it is overflow
+    bleed_mm: float = 3.0
 
 
 def resolve_layout(project: Project, name: str | None, style: str | None) -> Layout:
@@ -97,4 +99,11 @@ def resolve_layout(project: Project, name: str | None, style: str | None) -> Lay
         styles=styles,
         page_size=str(manifest.get("page_size", "A4")),
         fonts={lang: tuple(families) for lang, families in (manifest.get("fonts") or {}).items()},
+        pages=manifest.get("pages"),
+        bleed_mm=_millimetres(manifest.get("bleed", "3mm")),
     )
+
+
+def _millimetres(value: object) -> float:
+    """'3mm' or 3 → 3.0."""
+    return float(str(value).strip().removesuffix("mm"))

@@ -18,12 +18,24 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
+class PlacedImage:
+    """An image as printed: its file, the article it belongs to, its effective resolution."""
+
+    src: str
+    loc: str
+    ppi: float
+
+
+@dataclass
 class RenderReport:
-    """What WeasyPrint had to refuse or drop: reported to the editor, never ignored."""
+    """What WeasyPrint had to refuse or drop, and what did not fit: reported, never ignored."""
 
     refused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
+    #: article (data-loc) → [lines, characters] set on pages past the layout's page count
+    overflow: dict[str, list[int]] = field(default_factory=dict)
+    images: list[PlacedImage] = field(default_factory=list)
 
 
 def _fetcher_class():
@@ -85,8 +97,18 @@ def fast_subsetting() -> bool:
     return ffi.harfbuzz_subset is not None
 
 
-def render(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path], metadata: dict) -> tuple[bytes, RenderReport]:
-    """The PDF bytes, and a report of every resource refused and every warning WeasyPrint gave."""
+def render(
+    html: str,
+    base_dir: Path,
+    stylesheets: list[Path],
+    roots: list[Path],
+    metadata: dict,
+    *,
+    extra_css: str = "",
+    max_pages: int | None = None,
+) -> tuple[bytes, RenderReport]:
+    """The PDF bytes, and a report of every resource refused, every warning WeasyPrint gave,
+    what ran past `max_pages`, and each image's effective resolution."""
     import weasyprint
 
     from . import justify
@@ -100,10 +122,49 @@ def render(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path]
     weasy_logger.addHandler(collector)
     try:
         sheets = [_stylesheet(p.resolve(), p.stat().st_mtime, fetcher.roots) for p in stylesheets]
+        color_profiles: dict = {}
+        if extra_css:
+            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, color_profiles=color_profiles))
         document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-        rendered = document.render(stylesheets=sheets, font_config=font_config())
+        rendered = document.render(stylesheets=sheets, font_config=font_config(), color_profiles=color_profiles, **metadata)
         report.pages = len(rendered.pages)
+        if max_pages is not None:
+            for page in rendered.pages[max_pages:]:
+                _count_content(page._page_box, None, report.overflow)
+        for page in rendered.pages:
+            _collect_images(page._page_box, None, report.images)
         pdf = rendered.write_pdf(**metadata)
     finally:
         weasy_logger.removeHandler(collector)
     return pdf, report
+
+
+def _loc(box, loc):
+    element = getattr(box, "element", None)
+    return (element.get("data-loc") if element is not None else None) or loc
+
+
+def _count_content(box, loc, counts: dict[str, list[int]]) -> None:
+    """Lines and characters per article (the nearest `data-loc`) in a page's boxes."""
+    from weasyprint.formatting_structure import boxes
+
+    loc = _loc(box, loc)
+    if loc is not None and isinstance(box, boxes.LineBox):
+        counts.setdefault(loc, [0, 0])[0] += 1
+    if loc is not None and isinstance(box, boxes.TextBox):
+        counts.setdefault(loc, [0, 0])[1] += len(box.text.strip())
+    for child in getattr(box, "children", ()):
+        _count_content(child, loc, counts)
+
+
+def _collect_images(box, loc, found: list[PlacedImage]) -> None:
+    """Each raster image's pixels per inch at the size it is printed."""
+    from weasyprint.formatting_structure import boxes
+
+    loc = _loc(box, loc)
+    if isinstance(box, boxes.ReplacedBox) and getattr(box.replacement, "width", None) and box.width:
+        width_inches = box.width / 96  # CSS px
+        src = box.element.get("src", "") if box.element is not None else ""
+        found.append(PlacedImage(src, loc or "", box.replacement.width / width_inches))
+    for child in getattr(box, "children", ()):
+        _collect_images(child, loc, found)

@@ -1,0 +1,311 @@
+"""Preflight: what a print shop checks, computed from the finished PDF alone (pikepdf).
+
+Nothing here trusts the build's intentions: boxes, PDF/X identification and output
+intent, fonts, glyphs, image resolution and text colour are all read back from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PT_PER_MM = 72 / 25.4
+MIN_BLEED_MM = 3.0
+ERROR_PPI, WARN_PPI = 150, 300
+SMALL_TEXT_PT = 12.0
+
+
+@dataclass
+class Finding:
+    severity: str  # error, warning
+    code: str
+    message: str
+    page: int | None = None
+
+    def __str__(self) -> str:
+        where = f"page {self.page}: " if self.page else ""
+        return f"{self.severity}: {where}{self.message} [{self.code}]"
+
+
+@dataclass
+class PageInfo:
+    number: int
+    trim_mm: tuple[float, float]
+    bleed_mm: dict[str, float]
+
+
+@dataclass
+class ImageInfo:
+    page: int
+    name: str
+    pixels: tuple[int, int]
+    printed_mm: tuple[float, float]
+    ppi: float
+    colour_space: str
+
+
+@dataclass
+class Report:
+    file: str
+    pages: list[PageInfo] = field(default_factory=list)
+    pdfx: str | None = None
+    output_intent: str | None = None
+    fonts: list[dict] = field(default_factory=list)
+    images: list[ImageInfo] = field(default_factory=list)
+    small_text: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, severity: str, code: str, message: str, page: int | None = None) -> None:
+        self.findings.append(Finding(severity, code, message, page))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["errors"], data["warnings"] = len(self.errors), len(self.warnings)
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def to_text(self) -> str:
+        sizes = sorted({f"{p.trim_mm[0]:.0f}×{p.trim_mm[1]:.0f} mm" for p in self.pages})
+        bleeds = [min(p.bleed_mm.values()) for p in self.pages if p.bleed_mm]
+        bleed = f"bleed {min(bleeds):.1f} mm" if bleeds and min(bleeds) > 0 else "no bleed"
+        lines = [
+            f"{self.file}: {len(self.pages)} page(s), trim {', '.join(sizes) or '?'}, {bleed}",
+            f"  PDF/X: {self.pdfx or 'no'}; output intent: {self.output_intent or 'none'}",
+            f"  fonts: {len(self.fonts)} ({sum(f['embedded'] for f in self.fonts)} embedded, "
+            f"{sum(f['subset'] for f in self.fonts)} subset)",
+            f"  images: {len(self.images)}"
+            + (f", lowest {min(i.ppi for i in self.images):.0f} ppi" if self.images else ""),
+        ]
+        lines += [f"  {finding}" for finding in self.findings]
+        lines.append(f"  {len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        return "\n".join(lines)
+
+
+def check(path: Path, *, booklet: bool = False) -> Report:
+    import pikepdf
+
+    report = Report(str(path))
+    with pikepdf.open(path) as pdf:
+        _pdfx(pdf, report)
+        _pages(pdf, report)
+        fonts: dict[tuple, dict] = {}
+        for number, page in enumerate(pdf.pages, 1):
+            _Scanner(report, number, fonts).run(page.obj, page.obj.get("/Resources"), _IDENTITY)
+        report.fonts = list(fonts.values())
+    for font in report.fonts:
+        if not font["embedded"]:
+            report.add("error", "font-not-embedded", f"font {font['name']} is not embedded")
+        elif not font["subset"]:
+            report.add("warning", "font-not-subset", f"font {font['name']} is embedded whole, not subset")
+    for kind, count in report.small_text.items():
+        report.add("warning", f"small-text-{kind}", f"{count} run(s) of text under {SMALL_TEXT_PT:g} pt set in {kind.replace('-', ' ')}")
+    if booklet and len(report.pages) % 4:
+        report.add("error", "booklet-pages", f"a booklet needs a multiple of 4 pages, this has {len(report.pages)}")
+    return report
+
+
+def _pdfx(pdf, report: Report) -> None:
+    version = None
+    try:
+        with pdf.open_metadata() as meta:
+            version = meta.get("pdfxid:GTS_PDFXVersion") or meta.get("pdfx:GTS_PDFXVersion")
+    except Exception:  # unreadable XMP is reported as no PDF/X
+        version = None
+    version = version or (str(pdf.docinfo.get("/GTS_PDFXVersion")) if "/GTS_PDFXVersion" in pdf.docinfo else None)
+    report.pdfx = version
+    if not version:
+        report.add("error", "pdfx-missing", "not identified as PDF/X (no GTS_PDFXVersion)")
+    intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]
+    if not intents:
+        report.add("error", "output-intent-missing", "no PDF/X output intent")
+        return
+    intent = intents[0]
+    profile = intent.get("/DestOutputProfile")
+    name = str(intent.get("/OutputConditionIdentifier", ""))
+    space = profile.read_bytes()[16:20].decode("latin-1").strip() if profile is not None else ""
+    report.output_intent = f"{name} ({space or 'no profile'})"
+    if space != "CMYK":
+        report.add("error", "output-intent-not-cmyk", f"the output intent's profile is {space or 'missing'}, not CMYK")
+    elif int(profile.get("/N", 0)) != 4:
+        report.add("error", "output-intent-components", f"the CMYK profile is declared with /N {profile.get('/N')}, not 4")
+
+
+def _box(page, name, fallback):
+    box = page.obj.get(name)
+    return [float(v) for v in box] if box is not None else fallback
+
+
+def _pages(pdf, report: Report) -> None:
+    trims = set()
+    for number, page in enumerate(pdf.pages, 1):
+        media = _box(page, "/MediaBox", None)
+        trim = _box(page, "/TrimBox", media)
+        bleed = _box(page, "/BleedBox", media)
+        width, height = (trim[2] - trim[0]) / PT_PER_MM, (trim[3] - trim[1]) / PT_PER_MM
+        sides = {
+            "left": (trim[0] - bleed[0]) / PT_PER_MM,
+            "bottom": (trim[1] - bleed[1]) / PT_PER_MM,
+            "right": (bleed[2] - trim[2]) / PT_PER_MM,
+            "top": (bleed[3] - trim[3]) / PT_PER_MM,
+        }
+        report.pages.append(PageInfo(number, (round(width, 1), round(height, 1)), {k: round(v, 2) for k, v in sides.items()}))
+        trims.add((round(width), round(height)))
+        if "/TrimBox" not in page.obj:
+            report.add("error", "trimbox-missing", "no TrimBox (the finished size)", number)
+        if min(sides.values()) < MIN_BLEED_MM - 0.05:
+            report.add("error", "bleed", f"bleed {min(sides.values()):.2f} mm, at least {MIN_BLEED_MM:g} mm needed", number)
+        inside = bleed[0] - 0.01 <= trim[0] and trim[2] <= bleed[2] + 0.01 and media[0] - 0.01 <= bleed[0] and bleed[2] <= media[2] + 0.01
+        if not inside:
+            report.add("error", "boxes", "TrimBox ⊂ BleedBox ⊂ MediaBox does not hold", number)
+    if len(trims) > 1:
+        report.add("warning", "mixed-sizes", f"pages of different sizes: {sorted(trims)}")
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _multiply(m, n):
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+class _Scanner:
+    """Walks a content stream with its graphics state: CTM, fill colour, font and size."""
+
+    def __init__(self, report: Report, page: int, fonts: dict):
+        self.report, self.page, self.fonts = report, page, fonts
+        self.notdef_reported = False
+
+    def run(self, holder, resources, ctm, seen=None) -> None:
+        import pikepdf
+
+        seen = seen or set()
+        resources = resources if resources is not None else pikepdf.Dictionary()
+        stack, fill, space = [], ("gray", (0.0,)), "gray"
+        font, size, tm = None, 0.0, _IDENTITY
+        for operands, operator in pikepdf.parse_content_stream(holder):
+            op = str(operator)
+            if op == "q":
+                stack.append((ctm, fill, space))
+            elif op == "Q" and stack:
+                ctm, fill, space = stack.pop()
+            elif op == "cm":
+                ctm = _multiply(tuple(float(v) for v in operands), ctm)
+            elif op in ("g", "rg", "k"):
+                fill = ({"g": "gray", "rg": "rgb", "k": "cmyk"}[op], tuple(float(v) for v in operands))
+            elif op == "cs":
+                space = self._space(resources, operands[0])
+            elif op in ("sc", "scn") and all(isinstance(v, (int, float, pikepdf.Object)) for v in operands):
+                try:
+                    fill = (space, tuple(float(v) for v in operands))
+                except (TypeError, ValueError):
+                    pass
+            elif op == "Tf":
+                font, size = self._font(resources, operands[0]), float(operands[1])
+            elif op == "Tm":
+                tm = tuple(float(v) for v in operands)
+            elif op == "BT":
+                tm = _IDENTITY
+            elif op in ("Tj", "TJ", "'", '"'):
+                self._text(operands, font, size, tm, ctm, fill)
+            elif op == "Do":
+                self._xobject(resources, operands[0], ctm, seen)
+
+    def _space(self, resources, name) -> str:
+        if str(name) in ("/DeviceCMYK",):
+            return "cmyk"
+        if str(name) in ("/DeviceRGB",):
+            return "rgb"
+        if str(name) in ("/DeviceGray",):
+            return "gray"
+        entry = resources.get("/ColorSpace", {}).get(str(name)) if "/ColorSpace" in resources else None
+        try:
+            if entry is not None and str(entry[0]) == "/ICCBased":
+                return {4: "cmyk", 3: "rgb", 1: "gray"}.get(int(entry[1].get("/N", 0)), "other")
+        except (TypeError, IndexError, KeyError):
+            pass
+        return "other"
+
+    def _font(self, resources, name):
+        font = resources.get("/Font", {}).get(str(name)) if "/Font" in resources else None
+        if font is None:
+            return None
+        key = font.objgen
+        if key not in self.fonts:
+            base = str(font.get("/BaseFont", "?")).lstrip("/")
+            descriptor = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                descriptor = font.DescendantFonts[0].get("/FontDescriptor")
+            embedded = font.get("/Subtype") == "/Type3" or (
+                descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            )
+            self.fonts[key] = {
+                "name": base,
+                "type": str(font.get("/Subtype", "")).lstrip("/"),
+                "embedded": bool(embedded),
+                "subset": bool(re.match(r"^[A-Z]{6}\+", base)),
+                "identity": str(font.get("/Encoding", "")) == "/Identity-H",
+            }
+        return self.fonts[key]
+
+    def _text(self, operands, font, size, tm, ctm, fill) -> None:
+        import pikepdf
+
+        scale = math.hypot(tm[2], tm[3]) * math.hypot(ctm[2], ctm[3])
+        effective = size * scale
+        if font is not None and font["identity"] and not self.notdef_reported:
+            strings = operands[0] if operands and isinstance(operands[0], pikepdf.Array) else operands
+            for item in strings:
+                if isinstance(item, pikepdf.String):
+                    data = bytes(item)
+                    if any(data[i] == 0 and data[i + 1] == 0 for i in range(0, len(data) - 1, 2)):
+                        self.report.add("error", "notdef", f"a missing glyph (.notdef) is drawn with {font['name']}", self.page)
+                        self.notdef_reported = True
+                        break
+        if 0 < effective < SMALL_TEXT_PT:
+            kind, values = fill
+            if kind == "rgb":
+                self.report.small_text["rgb"] = self.report.small_text.get("rgb", 0) + 1
+            elif kind == "cmyk" and len(values) == 4 and values[3] >= 0.9 and sum(values[:3]) > 0.05:
+                self.report.small_text["rich-black"] = self.report.small_text.get("rich-black", 0) + 1
+
+    def _xobject(self, resources, name, ctm, seen) -> None:
+        xobject = resources.get("/XObject", {}).get(str(name)) if "/XObject" in resources else None
+        if xobject is None:
+            return
+        if xobject.get("/Subtype") == "/Image":
+            self._image(str(name), xobject, ctm)
+        elif xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            matrix = tuple(float(v) for v in xobject.get("/Matrix", _IDENTITY))
+            self.run(xobject, xobject.get("/Resources"), _multiply(matrix, ctm), seen | {xobject.objgen})
+
+    def _image(self, name, image, ctm) -> None:
+        import pikepdf
+
+        pixels = (int(image.get("/Width", 0)), int(image.get("/Height", 0)))
+        width_pt, height_pt = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+        if not (width_pt and height_pt and all(pixels)):
+            return
+        ppi = min(pixels[0] / (width_pt / 72), pixels[1] / (height_pt / 72))
+        space = image.get("/ColorSpace")
+        space_name = str(space[0]) if isinstance(space, pikepdf.Array) else str(space)
+        info = ImageInfo(self.page, name, pixels, (round(width_pt / PT_PER_MM, 1), round(height_pt / PT_PER_MM, 1)), round(ppi, 1), space_name.lstrip("/"))
+        self.report.images.append(info)
+        where = f"image {name} ({pixels[0]}×{pixels[1]} px printed {info.printed_mm[0]}×{info.printed_mm[1]} mm)"
+        if ppi < ERROR_PPI:
+            self.report.add("error", "image-resolution", f"{where} is {ppi:.0f} ppi, below {ERROR_PPI}", self.page)
+        elif ppi < WARN_PPI:
+            self.report.add("warning", "image-resolution", f"{where} is {ppi:.0f} ppi, below {WARN_PPI}", self.page)
+        if space_name == "/DeviceRGB" and self.report.pdfx:
+            self.report.add("error", "image-rgb", f"{where} is DeviceRGB, which PDF/X does not allow", self.page)

@@ -1,0 +1,265 @@
+"""Print-ready output and preflight, read back with pikepdf, qpdf and Ghostscript."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pymupdf
+import pytest
+from PIL import Image
+
+from bulletinpress import api, impose, preflight
+from bulletinpress.printing import PrintOptions, rgb_to_cmyk
+from conftest import MINIMAL, SAMPLE_ZH, run_cli, write_issue
+
+MM = 72 / 25.4
+A3 = (841.89, 1190.55)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("print") / "sample.pdf"
+    run = run_cli("build", SAMPLE_ZH, "--print", "-o", target)
+    assert run.code == 0, run.stderr
+    assert "0 error(s)" in run.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def screen(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("screen") / "sample.pdf"
+    assert run_cli("build", SAMPLE_ZH, "-o", target).code == 0
+    return target
+
+
+def content_operators(pdf: pikepdf.Pdf) -> set[str]:
+    """Every operator in the pages' content streams and the forms they draw."""
+    found: set[str] = set()
+
+    def walk(holder, resources, seen):
+        for _, operator in pikepdf.parse_content_stream(holder):
+            found.add(str(operator))
+        for xobject in (resources or {}).get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                walk(xobject, xobject.get("/Resources"), seen | {xobject.objgen})
+
+    for page in pdf.pages:
+        walk(page.obj, page.obj.get("/Resources"), set())
+    return found
+
+
+def test_boxes_trim_and_bleed(printed):
+    with pikepdf.open(printed) as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0].obj
+        trim = [float(v) for v in page.TrimBox]
+        bleed = [float(v) for v in page.BleedBox]
+        media = [float(v) for v in page.MediaBox]
+        assert trim[2] - trim[0] == pytest.approx(A3[0], abs=0.1)
+        assert trim[3] - trim[1] == pytest.approx(A3[1], abs=0.1)
+        for side in (0, 1):
+            assert trim[side] - bleed[side] == pytest.approx(3 * MM, abs=0.05)
+        for side in (2, 3):
+            assert bleed[side] - trim[side] == pytest.approx(3 * MM, abs=0.05)
+        assert media == bleed
+
+
+def test_pdfx4_with_a_cmyk_output_intent(printed):
+    with pikepdf.open(printed) as pdf:
+        with pdf.open_metadata() as meta:
+            assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        profile = intent.DestOutputProfile
+        assert profile.read_bytes()[16:20] == b"CMYK" and int(profile.N) == 4
+        assert pdf.docinfo.Trapped == "/False"
+
+
+def test_colours_are_cmyk_and_text_is_black_only(printed):
+    with pikepdf.open(printed) as pdf:
+        operators = content_operators(pdf)
+        assert not operators & {"rg", "RG"}, "no DeviceRGB colour in a PDF/X"
+        page = pdf.pages[0].obj
+        stream = page.Contents.read_bytes().decode("latin-1")
+        # body text is drawn in 0 0 0 1 (100 % K); the masthead red is 0 1 1 0
+        assert "0 0 0 1 scn" in stream and "0 1 1 0 scn" in stream
+        colours = set(re.findall(r"([\d. ]+) scn", stream))
+        assert all(len(c.split()) == 4 for c in colours)
+    report = preflight.check(printed)
+    assert report.small_text == {}
+
+
+def test_crop_marks_are_there_in_black(printed):
+    with pikepdf.open(printed) as pdf:
+        forms = [x for x in pdf.pages[0].obj.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
+        marks = [f for f in forms if b" l\n" in f.read_bytes() and b"0 0 0 1 K" in f.read_bytes()]
+        assert marks, "a form drawing crop-mark lines in 100 % K"
+
+
+def test_fonts_embedded_subset_and_the_file_is_sound(printed):
+    report = preflight.check(printed)
+    assert report.errors == [] and report.warnings == []
+    assert report.fonts and all(f["embedded"] and f["subset"] for f in report.fonts)
+    assert subprocess.run(["qpdf", "--check", str(printed)], capture_output=True).returncode == 0
+    assert shutil.which("gs"), "Ghostscript is part of the set-up"
+    gs = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage", str(printed)],
+                        capture_output=True, text=True)
+    assert gs.returncode == 0 and "Error" not in gs.stdout + gs.stderr
+
+
+def test_same_input_same_bytes(printed, tmp_path):
+    again = tmp_path / "again.pdf"
+    assert run_cli("build", SAMPLE_ZH, "--print", "-o", again).code == 0
+    assert again.read_bytes() == printed.read_bytes()
+
+
+def test_screen_pdf_stays_rgb_without_marks(screen):
+    with pikepdf.open(screen) as pdf:
+        page = pdf.pages[0].obj
+        assert "/OutputIntents" not in pdf.Root
+        assert [float(v) for v in page.MediaBox][2:] == pytest.approx(list(A3), abs=0.1)
+        assert "/TrimBox" not in page or [float(v) for v in page.TrimBox] == [float(v) for v in page.MediaBox]
+        assert "rg" in content_operators(pdf)
+    report = preflight.check(screen)
+    assert {f.code for f in report.errors} >= {"pdfx-missing", "output-intent-missing", "bleed"}
+
+
+def test_preflight_cli_json_and_exit_codes(printed, screen):
+    run = run_cli("preflight", printed, "--json")
+    assert run.code == 0
+    data = json.loads(run.stdout)
+    assert data["pdfx"] == "PDF/X-4" and data["errors"] == 0
+    assert data["pages"][0]["trim_mm"] == [297.0, 420.0] and data["pages"][0]["bleed_mm"]["left"] == 3.0
+    assert run_cli("preflight", screen).code == 1
+    assert run_cli("preflight", printed, "--booklet").code == 1  # one page is no booklet
+
+
+def test_rgb_to_cmyk():
+    assert rgb_to_cmyk(0, 0, 0) == (0.0, 0.0, 0.0, 1.0)
+    assert rgb_to_cmyk(1, 1, 1) == (0.0, 0.0, 0.0, 0.0)
+    assert rgb_to_cmyk(1, 0, 0) == (0.0, 1.0, 1.0, 0.0)
+
+
+# --- photos: resolution, colour spaces --------------------------------------------------
+
+def photo_project(project: Path, photos: dict[str, Image.Image]) -> Path:
+    (project / "photos").mkdir()
+    for name, image in photos.items():
+        image.save(project / "photos" / name)
+    images = "\n".join(f"      - src: ../photos/{name}\n        caption: {name}" for name in photos)
+    return write_issue(project, f"""\
+layout: briefing
+masthead: {{title: 图片测试, date: 2024-12-06}}
+reports:
+  - district: 测试区
+    title: 四张照片
+    body: 正文。
+    images:
+{images}
+""")
+
+
+WIDE = 158 / 25.4  # the briefing column is 28 em of 16 pt: 158 mm
+
+
+def test_photo_resolution_figures_and_colour_spaces(project):
+    photos = {
+        "good.jpg": Image.new("RGB", (int(WIDE * 320), 900), (200, 30, 30)),
+        "soft.png": Image.new("RGB", (int(WIDE * 200), 600), (30, 30, 200)),
+        "cmyk.jpg": Image.new("CMYK", (int(WIDE * 320), 900), (0, 100, 200, 20)),
+        "alpha.png": Image.new("RGBA", (int(WIDE * 320), 900), (30, 200, 30, 128)),
+    }
+    path = photo_project(project, photos)
+    target = project / "print.pdf"
+    run = run_cli("build", path, "--print", "-o", target)
+    assert run.code == 0, run.stderr
+    assert f"{path}:10:14: warning: reports[0].images[1].src: photo '../photos/soft.png'" in run.stderr
+    assert "prints at 200 ppi" in run.stderr
+    report = preflight.check(target)
+    ppis = sorted(round(i.ppi) for i in report.images)
+    assert ppis == [200, 320, 320, 320]
+    spaces = sorted(i.colour_space for i in report.images)
+    assert spaces == ["DeviceCMYK", "ICCBased", "ICCBased", "ICCBased"]
+    assert [f.code for f in report.warnings] == ["image-resolution"]
+    with pikepdf.open(target) as pdf:
+        masks = [x for x in pdf.pages[0].obj.Resources.XObject.values() if "/SMask" in x]
+        assert masks, "the transparent PNG keeps its soft mask"
+
+
+def test_low_resolution_photo_is_an_error(project):
+    path = photo_project(project, {"tiny.jpg": Image.new("RGB", (400, 300), "gray")})
+    run = run_cli("build", path, "--print", "-o", project / "x.pdf")
+    assert run.code == 1
+    assert f"{path}:8:14: error: reports[0].images[0].src: photo '../photos/tiny.jpg'" in run.stderr
+    assert "prints at 64 ppi; at least 150 needed" in run.stderr
+    assert not (project / "x.pdf").exists()
+    assert run_cli("build", path, "-o", project / "screen.pdf").code == 0  # a screen PDF may use it
+
+
+# --- content that does not fit ----------------------------------------------------------
+
+def test_overflow_is_reported_per_article(project):
+    body = "近日，市总工会组织调研组先后赴国网綦江供电公司调研产业工人队伍建设改革工作。" * 40
+    reports = "\n".join(f"  - district: 第{n}区\n    title: 第{n}篇\n    body: {body}" for n in range(8))
+    path = write_issue(project, f"layout: newspaper\nmasthead: {{title: 太长了, date: 2024-12-06}}\nreports:\n{reports}\n")
+    run = run_cli("build", path, "-o", project / "long.pdf")
+    assert run.code == 1
+    assert not (project / "long.pdf").exists()
+    lines = [line for line in run.stderr.splitlines() if "does not fit" in line]
+    assert lines and lines[-1].startswith(f"{path}:")
+    assert re.search(r"reports\[7\] \(第7区: 第7篇\): does not fit the layout's 1 page\(s\): about \d+ line\(s\), \d+ characters", run.stderr)
+    run = run_cli("build", path, "-o", project / "long.pdf", "--allow-overflow")
+    assert run.code == 0
+    assert "warning:" in run.stderr and "does not fit" in run.stderr
+    with pikepdf.open(project / "long.pdf") as pdf:
+        assert len(pdf.pages) >= 2
+
+
+def test_text_that_fits_is_no_overflow(project):
+    assert run_cli("build", write_issue(project, "layout: newspaper\n" + MINIMAL), "-o", project / "a.pdf").code == 0
+
+
+# --- booklets ---------------------------------------------------------------------------
+
+def test_booklet_order():
+    assert impose.order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert impose.order(6) == [(None, 0), (1, None), (5, 2), (3, 4)]
+
+
+def test_impose_a_six_page_a4_document(tmp_path):
+    import weasyprint
+
+    pages = "".join(f'<p style="break-after: page; font-size: 40pt">P{n}</p>' for n in range(1, 7))
+    source = tmp_path / "six.pdf"
+    weasyprint.HTML(string=f"<style>@page {{ size: A4; margin: 20mm }}</style>{pages}").write_pdf(source)
+    target = tmp_path / "booklet.pdf"
+    run = run_cli("impose", source, "-o", target, "--creep", "2")
+    assert run.code == 0, run.stderr
+    assert subprocess.run(["qpdf", "--check", str(target)], capture_output=True).returncode == 0
+    expected = [("", "P1"), ("P2", ""), ("P6", "P3"), ("P4", "P5")]
+    with pymupdf.open(target) as doc:
+        assert len(doc) == 4
+        positions = []
+        for page, (left, right) in zip(doc, expected):
+            assert page.rect.width == pytest.approx(2 * 595.28, abs=0.1)
+            half = page.rect.width / 2
+            assert page.get_text(clip=pymupdf.Rect(0, 0, half, page.rect.height)).strip() == left
+            assert page.get_text(clip=pymupdf.Rect(half, 0, page.rect.width, page.rect.height)).strip() == right
+            words = page.get_text("words")
+            positions.append({w[4]: w[0] for w in words})
+    # creep: the innermost sheet's pages sit 2 mm closer to the spine than the outermost's
+    outer_right = positions[0]["P1"] - 595.28
+    inner_right = positions[3]["P5"] - 595.28
+    assert outer_right - inner_right == pytest.approx(2 * MM, abs=0.05)
+
+
+def test_print_options_are_validated(project):
+    path = write_issue(project, MINIMAL)
+    run = run_cli("build", path, "--print", "--pdf-variant", "pdf/x-9")
+    assert run.code == 2 and "unknown PDF variant" in run.stderr
+    assert PrintOptions().variant == "pdf/x-4"
