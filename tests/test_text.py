@@ -37,3 +37,10 @@ def test_html_is_text():
 
 def test_title_lines():
     assert text.lines_text("第一行\n 第二行 \n") == ["第一行", "第二行"]
+
+
+def test_links_only_for_web_and_mail_addresses():
+    assert text.inline("见[官网](https://example.org/a?b=1&c=2)") == '见<a href="https://example.org/a?b=1&amp;c=2">官网</a>'
+    assert text.inline("[邮件](mailto:a@b.cn)") == '<a href="mailto:a@b.cn">邮件</a>'
+    for literal in ("[x](file:///etc/passwd)", "[x](javascript:alert(1))", "![图](http://a/b.png)", r"\[x](http://a)"):
+        assert "<a" not in text.inline(literal)

@@ -129,15 +129,22 @@ def read(path: Path) -> Source:
 
 
 def parse(path: Path, text: str) -> Source:
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise ContentError([_syntax_diagnostic(path, exc)]) from None
-    except yaml.YAMLError as exc:  # a reader error: control characters and the like
+    except yaml.reader.ReaderError as exc:  # control characters, which YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"a control character (U+{exc.character:04X}) that YAML does not allow; delete it"
+        raise ContentError([Diagnostic(path, line, column, message)]) from None
+    except yaml.YAMLError as exc:
         raise ContentError([Diagnostic(path, 1, 1, f"the file cannot be read as YAML: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise ContentError([Diagnostic(path, 1, 1, "the file is empty; an issue needs at least a masthead")])
     source = Source(path=path, text=text, data=None)
@@ -151,6 +158,8 @@ def _syntax_diagnostic(path: Path, exc: yaml.MarkedYAMLError) -> Diagnostic:
     problem = exc.problem or "invalid YAML"
     if "'\\t'" in problem or "\t" in problem:
         problem = "a tab character: YAML indentation must use spaces, not tabs"
+    elif exc.context and problem.startswith("but "):
+        problem = f"{exc.context}, {problem}"  # e.g. a single document expected, but another found
     elif exc.context:
         problem = f"{problem} ({exc.context}"
         if exc.context_mark and exc.context_mark is not mark:

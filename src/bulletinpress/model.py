@@ -15,7 +15,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+#: an article's body: long, but not without bound (a pasted book is a mistake)
+Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200_000)]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 
 
@@ -39,9 +41,9 @@ class Article(Strict):
     title: Text
     subtitle: Text | None = None
     byline: Text | None = None
-    note: Text | None = None  # 编者按, the editor's note printed before the body
-    body: Text
-    images: list[Image] = []
+    note: Body | None = None  # 编者按, the editor's note printed before the body
+    body: Body
+    images: Annotated[list[Image], Field(max_length=50)] = []
 
 
 class Report(Article):
@@ -71,7 +73,7 @@ class Masthead(Strict):
 
 class Briefs(Strict):
     title: Text | None = None
-    items: Annotated[list[Text], Field(min_length=1)]
+    items: Annotated[list[Body], Field(min_length=1, max_length=500)]
 
 
 class Distribution(Strict):
@@ -87,7 +89,7 @@ class Issue(Strict):
     style: Name | None = None
     masthead: Masthead
     lead: Article | None = None
-    reports: list[Report] = []
+    reports: Annotated[list[Report], Field(max_length=500)] = []
     briefs: Briefs | None = None
     distribution: Distribution | None = None
 

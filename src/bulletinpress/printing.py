@@ -53,10 +53,23 @@ def finish(pdf: bytes, options: PrintOptions) -> bytes:
                     _tag_rgb_image(obj, srgb)
             for page in doc.pages:
                 _rgb_operators_to_cmyk(doc, page.obj)
+                _drop_link_annotations(page.obj)
         _pin_document_id(doc)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True)
     return out.getvalue()
+
+
+def _drop_link_annotations(page) -> None:
+    """PDF/X allows no annotations on the printed area but printer's marks: links go."""
+    import pikepdf
+
+    if "/Annots" in page:
+        kept = [a for a in page.Annots if a.get("/Subtype") in ("/PrinterMark", "/TrapNet")]
+        if kept:
+            page.Annots = pikepdf.Array(kept)
+        else:
+            del page.Annots
 
 
 def _pin_document_id(doc) -> None:

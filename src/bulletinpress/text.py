@@ -17,7 +17,10 @@ from markupsafe import Markup, escape
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
 _STRONG = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*", re.S)
 _EM = re.compile(r"(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s\\*])\*(?!\*)", re.S)
-_ESCAPED = re.compile(r"\\([*\\])")
+_ESCAPED = re.compile(r"\\([*\\\[\]])")
+#: [text](address): a link for readers of the PDF or web page, never fetched
+_LINK = re.compile(r"(?<![\\!])\[([^\]\n]+)\]\(([^)\s]+)\)")
+LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def is_wide(char: str, language: str) -> bool:
@@ -52,11 +55,21 @@ def paragraphs(body: str, language: str) -> list[str]:
 
 
 def inline(text: str) -> Markup:
-    """Escape HTML, then turn `**…**` into <strong> and `*…*` into <em>; `\\*` is a literal star."""
+    """Escape HTML, then turn `**…**` into <strong>, `*…*` into <em> and `[text](url)` into a
+    link when the address is http, https or mailto (anything else stays as typed);
+    `\\*` is a literal star."""
     html = str(escape(text))
     html = _STRONG.sub(r"<strong>\1</strong>", html)
     html = _EM.sub(r"<em>\1</em>", html)
+    html = _LINK.sub(_link, html)
     return Markup(_ESCAPED.sub(r"\1", html))
+
+
+def _link(match: re.Match) -> str:
+    label, address = match.group(1), match.group(2)
+    if not address.lower().startswith(LINK_SCHEMES):
+        return match.group(0)
+    return f'<a href="{address}">{label}</a>'  # both already HTML-escaped
 
 
 def lines_text(text: str) -> list[str]:

@@ -74,6 +74,10 @@ def _message(error: Any) -> str:
         return "must not be empty"
     if kind == "too_short":
         return "needs at least one entry"
+    if kind == "string_too_long":
+        return f"is {len(str(error.get('input', '')))} characters long; at most {error['ctx']['max_length']} are allowed here"
+    if kind == "too_long":
+        return f"has too many entries; at most {error['ctx']['max_length']} are allowed"
     if kind == "string_pattern_mismatch":
         return "use only letters, digits, '-' and '_' (a layout or style name)"
     if kind in ("greater_than_equal", "greater_than"):
