@@ -201,7 +201,7 @@ def test_stale_temporary_files_are_cleared(project):
     stale = project / "build" / ".issue.html.abc123.tmp"
     stale.write_text("half")
     assert run_cli("build", path, "--format", "html").code == 0
-    assert sorted(p.name for p in (project / "build").iterdir()) == ["issue.html"]
+    assert sorted(p.name for p in (project / "build").iterdir()) == [".bulletinpress-cache.json", "issue.html"]
 
 
 def test_strict_turns_warnings_into_errors(project):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import check as checks
-from . import context, load, output, render_html, validate
+from . import context, load, output, render_html, settings, validate
 from .errors import ContentError, Diagnostic, UsageError
 from .model import Issue
 from .printing import PrintOptions
@@ -47,8 +47,9 @@ class BuildResult:
 def check(path: Path, *, layout: str | None = None, style: str | None = None) -> Checked:
     """Load, validate and check one issue file; every problem in it is raised at once."""
     source = load.read(path)
-    issue = validate.validate(source)
     project = Project.of_issue(path)
+    _, defaults = project.settings
+    issue = validate.validate(source, settings.merge(defaults, source.data) if isinstance(source.data, dict) else None)
     chosen = _layout(source, issue, project, layout, style)
     problems = checks.images(source, issue, project) + checks.glyphs(source, issue, chosen)
     if problems:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__, api
+from . import __version__, api, batch
 from .errors import BulletinError, ContentError, UsageError
 from .printing import VARIANTS, PrintOptions
 
@@ -73,6 +74,10 @@ def build(
         bool, typer.Option("--allow-overflow", help="Let text that does not fit a fixed-page layout run onto more pages.")
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    jobs: Annotated[
+        Optional[int], typer.Option("--jobs", "-j", min=1, help="Build this many issues at once (default: one per core).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild issues that have not changed.")] = False,
     verbose: Verbose = False,
 ) -> None:
     """Build issues into PDFs (default: the project's build/ folder).
@@ -82,28 +87,110 @@ def build(
     _logging(verbose)
     if pdf_variant not in VARIANTS:
         _usage(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
-    print_options = PrintOptions(variant=pdf_variant) if for_print else None
-    failed = 0
-    for path, target in zip(issues, api.targets(issues, output, fmt.value)):
-        try:
-            result = api.build(
-                path, target, fmt=fmt.value, layout=layout, style=style,
-                print_options=print_options, allow_overflow=allow_overflow,
-            )
-        except ContentError as exc:
-            _report(exc)
-            failed += 1
-            continue
-        except UsageError as exc:
-            _usage(exc)
-        for warning in result.warnings:
-            typer.echo(str(warning), err=True)
-        if result.preflight is not None:
-            typer.echo(result.preflight.to_text(), err=True)
-        if (result.preflight is not None and result.preflight.errors) or (strict and result.warnings):
-            failed += 1
-        typer.echo(f"{result.output} ({result.pages} pages, {result.seconds:.2f} s)" if result.pages else str(result.output), err=True)
+    options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow}
+    if for_print:
+        options["print_options"] = PrintOptions(variant=pdf_variant)
+    jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, api.targets(issues, output, fmt.value))]
+    workers = jobs or (batch.default_workers() if len(issues) > 1 else 1)
+    progress = _Progress(len(jobs_list))
+    outcomes = batch.run(jobs_list, workers, force, progress.done)
+    progress.close()
+    usage = next((o.usage_error for o in outcomes if o.usage_error), None)
+    if usage:
+        _usage(UsageError(usage))
+    if len(outcomes) > 1:
+        _summary(outcomes)
+    failed = [o for o in outcomes if o.failed or (strict and o.warnings)]
     raise typer.Exit(1 if failed else 0)
+
+
+class _Progress:
+    """A rich progress bar on a terminal; plain lines in CI and in logs. Messages for each
+    issue (errors, warnings, preflight) are printed as it finishes."""
+
+    def __init__(self, total: int):
+        self.total, self.count = total, 0
+        self.bar = None
+        if total > 1 and sys.stderr.isatty() and not os.environ.get("CI"):
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("building", total=total)
+
+    def done(self, outcome) -> None:
+        self.count += 1
+        lines = list(outcome.errors) + list(outcome.warnings) + ([outcome.preflight] if outcome.preflight else [])
+        if outcome.skipped:
+            lines.append(f"{outcome.output} (unchanged, skipped; --force rebuilds it)")
+        elif not outcome.errors and not outcome.usage_error:
+            lines.append(f"{outcome.output} ({outcome.pages} pages, {outcome.seconds:.2f} s)" if outcome.pages else str(outcome.output))
+        prefix = f"[{self.count}/{self.total}] " if self.total > 1 and self.bar is None else ""
+        for line in lines:
+            (self.bar.console.print(line, markup=False, highlight=False) if self.bar else typer.echo(prefix + line, err=True))
+        if self.bar:
+            self.bar.advance(self.task)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+def _summary(outcomes) -> None:
+    rows = [
+        (
+            str(o.path),
+            "skipped" if o.skipped else ("FAILED" if o.failed else str(o.pages or "-")),
+            "" if o.skipped or o.failed else f"{o.seconds:.2f} s",
+            str(len(o.warnings)),
+            str(o.output or ""),
+        )
+        for o in outcomes
+    ]
+    header = ("issue", "pages", "time", "warnings", "output")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
+    for row in [header] + rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), err=True)
+    failed = sum(o.failed for o in outcomes)
+    typer.echo(f"{len(outcomes)} issue(s): {len(outcomes) - failed} built or up to date, {failed} failed", err=True)
+
+
+@app.command("new")
+def new_issue(
+    project: Annotated[Path, typer.Argument(help="The bulletin project folder.", file_okay=False)] = Path("."),
+) -> None:
+    """Start the next issue from the latest one in issues/: number + 1, next publication date.
+
+    Example: bulletinpress new
+    """
+    from . import newissue
+
+    try:
+        path = newissue.create(project)
+    except ContentError as exc:
+        _report(exc)
+        raise typer.Exit(1) from None
+    except UsageError as exc:
+        _usage(exc)
+    typer.echo(str(path))
+
+
+@app.command("layouts")
+def list_layouts(
+    project: Annotated[Path, typer.Argument(help="The bulletin project folder.", file_okay=False)] = Path("."),
+) -> None:
+    """List the layouts and their styles, with a line on each.
+
+    Example: bulletinpress layouts
+    """
+    from .project import Project, resolve_layout
+
+    root = Project(project.resolve())
+    for name in root.layout_names():
+        layout = resolve_layout(root, name, None)
+        typer.echo(f"{name}: {layout.description}")
+        for style, description in layout.styles.items():
+            typer.echo(f"  --style {style}: {description}")
 
 
 @app.command()

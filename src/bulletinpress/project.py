@@ -35,9 +35,18 @@ class Project:
         folder = issue_path.resolve().parent
         return cls(folder.parent if folder.name == "issues" else folder)
 
+    @cached_property
+    def settings(self):
+        """(Settings, raw data) from bulletinpress.yaml; read once per project."""
+        from . import settings
+
+        return settings.read(self.root)
+
     @property
     def build_dir(self) -> Path:
-        return self.root / "build"
+        """build/, or the folder the project settings name."""
+        configured = self.settings[0].output
+        return (self.root / configured) if configured else self.root / "build"
 
     @cached_property
     def layout_dirs(self) -> list[Path]:

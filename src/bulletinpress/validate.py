@@ -26,27 +26,33 @@ _EXPECTED = {
 }
 
 
-def validate(source: Source) -> Issue:
-    """The validated issue, or a ContentError listing every problem in the file."""
+def validate(source: Source, data: dict | None = None) -> Issue:
+    """The validated issue, or a ContentError listing every problem in the file. `data`,
+    when given, is the file's data merged over the project settings."""
     if not isinstance(source.data, dict):
         raise ContentError([source.diagnostic((), "an issue file must be a group of fields (masthead:, lead:, …)")])
     diagnostics = list(source.errors.values())
     try:
-        issue = Issue.model_validate(source.data)
+        issue = Issue.model_validate(data if data is not None else source.data)
     except ValidationError as exc:
-        # a value the reader already rejected (a bad date, a bad tag) is not reported twice
-        diagnostics += [
-            _diagnostic(source, error)
-            for error in exc.errors(include_url=False)
-            if tuple(error["loc"]) not in source.errors
-        ]
+        diagnostics += diagnostics_for(source, exc, Issue)
         issue = None
     if diagnostics:
         raise ContentError(sorted(set(diagnostics), key=lambda d: (d.line, d.column, d.message)))
     return issue
 
 
-def _diagnostic(source: Source, error: Any) -> Diagnostic:
+def diagnostics_for(source: Source, exc: ValidationError, model: Any) -> list[Diagnostic]:
+    """pydantic's errors at their file positions; a value the reader already rejected (a bad
+    date, a bad tag) is not reported twice."""
+    return [
+        _diagnostic(source, error, model)
+        for error in exc.errors(include_url=False)
+        if tuple(error["loc"]) not in source.errors
+    ]
+
+
+def _diagnostic(source: Source, error: Any, model: Any = Issue) -> Diagnostic:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "missing":
@@ -56,11 +62,12 @@ def _diagnostic(source: Source, error: Any) -> Diagnostic:
     if kind == "extra_forbidden":
         name = loc[-1]
         message = f"{dotted(loc[:-1]) + ': ' if loc[:-1] else ''}unknown field '{name}'"
-        suggestion = difflib.get_close_matches(str(name), _field_names(loc[:-1]), n=1, cutoff=0.6)
+        known = _field_names(loc[:-1], model)
+        suggestion = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         if suggestion:
             message += f" — did you mean '{suggestion[0]}'?"
         else:
-            message += f" (known fields: {', '.join(_field_names(loc[:-1]))})"
+            message += f" (known fields: {', '.join(known)})"
         return source.diagnostic(loc, message, key=True)
     return source.diagnostic(loc, f"{dotted(loc)}: {_message(error)}")
 
@@ -102,9 +109,8 @@ def _describe(value: Any) -> str:
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
-def _field_names(loc: Loc) -> list[str]:
+def _field_names(loc: Loc, model: Any = Issue) -> list[str]:
     """The fields allowed at `loc`, to suggest the nearest one for a misspelt key."""
-    model: Any = Issue
     for part in loc:
         if isinstance(part, int):
             continue

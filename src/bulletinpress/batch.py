@@ -1,0 +1,159 @@
+"""Building many issues: in parallel worker processes, skipping what has not changed.
+
+Each worker is a long-lived process, so fonts, templates and stylesheets are loaded once
+per worker, not once per issue. An issue is skipped when its fingerprint (the issue file,
+the project settings, its photos, every layout and style file, the tool version and the
+build options) matches the last build's and the output is still there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+
+CACHE = ".bulletinpress-cache.json"
+
+
+@dataclass
+class Job:
+    path: Path
+    target: Path | None
+    options: dict
+
+
+@dataclass
+class Outcome:
+    path: Path
+    output: Path | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    preflight: str | None = None
+    preflight_failed: bool = False
+    skipped: bool = False
+    usage_error: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors or self.usage_error or self.preflight_failed)
+
+
+def fingerprint(path: Path, options: dict) -> tuple[str, Path]:
+    """The issue's fingerprint and where it would be built to."""
+    from . import api
+    from .check import image_locs
+
+    checked = api.check(path, layout=options.get("layout"), style=options.get("style"))
+    digest = hashlib.sha256(f"{__version__}|{sorted((k, str(v)) for k, v in options.items())}".encode())
+    files = [path, checked.project.root / "bulletinpress.yaml"]
+    files += [(path.resolve().parent / image.src) for _, image in image_locs(checked.issue)]
+    for folder in list(checked.project.layout_dirs) + list(checked.project.style_dirs):
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    for file in files:
+        digest.update(str(file).encode())
+        digest.update(file.read_bytes() if file.is_file() else b"-")
+    target = checked.project.build_dir / (path.stem + (".html" if options.get("fmt") == "html" else ".pdf"))
+    return digest.hexdigest(), target
+
+
+def _cache_file(target: Path) -> Path:
+    return target.parent / CACHE
+
+
+def _cached(target: Path) -> dict:
+    """The last build's fingerprint and warnings for this output (a skipped issue still
+    reports its warnings)."""
+    try:
+        entry = json.loads(_cache_file(target).read_text(encoding="utf-8")).get(target.name)
+    except (OSError, ValueError):
+        return {}
+    return entry if isinstance(entry, dict) else {}
+
+
+def remember(outcome: Outcome) -> None:
+    if outcome.output is None or outcome.fingerprint is None:
+        return
+    cache = _cache_file(outcome.output)
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data[outcome.output.name] = {"key": outcome.fingerprint, "warnings": outcome.warnings}
+    cache.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def run_one(job: Job, force: bool = False) -> Outcome:
+    """Build one issue (in whichever process runs this), reporting instead of raising."""
+    from . import api
+    from .errors import ContentError, UsageError
+
+    outcome = Outcome(job.path)
+    options = dict(job.options)
+    try:
+        print_options = options.pop("print_options", None)
+        allow_overflow = options.pop("allow_overflow", False)
+        key, default_target = fingerprint(
+            job.path, {**options, "print": print_options, "allow_overflow": allow_overflow}
+        )
+        target = job.target or default_target
+        outcome.fingerprint = key
+        cached = _cached(target)
+        if not force and target.exists() and cached.get("key") == key:
+            outcome.output, outcome.skipped = target, True
+            outcome.warnings = list(cached.get("warnings", []))
+            return outcome
+        result = api.build(
+            job.path, target, fmt=options.get("fmt", "pdf"), layout=options.get("layout"), style=options.get("style"),
+            print_options=print_options, allow_overflow=allow_overflow,
+        )
+    except ContentError as exc:
+        outcome.errors = [str(d) for d in exc.diagnostics]
+        return outcome
+    except UsageError as exc:
+        outcome.usage_error = str(exc)
+        return outcome
+    outcome.output, outcome.pages, outcome.seconds = result.output, result.pages, result.seconds
+    outcome.warnings = [str(w) for w in result.warnings]
+    if result.preflight is not None:
+        outcome.preflight = result.preflight.to_text()
+        outcome.preflight_failed = bool(result.preflight.errors)
+    return outcome
+
+
+def run(jobs: list[Job], workers: int, force: bool, on_done: Callable[[Outcome], None]) -> list[Outcome]:
+    """All jobs, `workers` at a time; `on_done` is called in this process as each finishes."""
+    outcomes = []
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            outcome = run_one(job, force)
+            remember_if_built(outcome)
+            on_done(outcome)
+            outcomes.append(outcome)
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = [pool.submit(run_one, job, force) for job in jobs]
+        for future in as_completed(futures):
+            outcome = future.result()
+            remember_if_built(outcome)
+            on_done(outcome)
+            outcomes.append(outcome)
+    order = {job.path: i for i, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.path])
+
+
+def remember_if_built(outcome: Outcome) -> None:
+    if not outcome.failed and not outcome.skipped:
+        remember(outcome)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

@@ -1,0 +1,77 @@
+"""Project settings: `bulletinpress.yaml` at a bulletin project's root holds what rarely
+changes (masthead title and publisher, layout and style, distribution list, output folder,
+publication schedule). An issue's own values override them. Validated like an issue, with
+the same file:line:col errors."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import load
+from .errors import ContentError
+from .model import Distribution, Name, Text
+
+FILENAME = "bulletinpress.yaml"
+
+
+class MastheadDefaults(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    title: Text | None = None
+    publisher: Text | None = None
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    every_days: int = Field(7, ge=1, le=366)  # weekly by default
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    language: str | None = None
+    layout: Name | None = None
+    style: Name | None = None
+    masthead: MastheadDefaults = MastheadDefaults()
+    distribution: Distribution | None = None
+    output: str | None = None  # the build folder, relative to the project root
+    schedule: Schedule = Schedule()
+
+
+def read(root: Path) -> tuple[Settings, dict[str, Any]]:
+    """The project's settings and their raw data (to merge under an issue's); defaults if none."""
+    path = root / FILENAME
+    if not path.is_file():
+        return Settings(), {}
+    from .validate import diagnostics_for
+
+    source = load.read(path)
+    if not isinstance(source.data, dict):
+        raise ContentError([source.diagnostic((), "project settings must be a group of fields (masthead:, layout:, …)")])
+    try:
+        settings = Settings.model_validate(source.data)
+    except ValidationError as exc:
+        raise ContentError(diagnostics_for(source, exc, Settings)) from None
+    if source.errors:
+        raise ContentError(list(source.errors.values()))
+    return settings, source.data
+
+
+def merge(defaults: dict[str, Any], issue: dict[str, Any]) -> dict[str, Any]:
+    """The issue's data over the settings' (groups merged field by field)."""
+    merged: dict[str, Any] = {}
+    for key in ("language", "layout", "style", "masthead", "distribution"):
+        if key in defaults and defaults[key] is not None:
+            merged[key] = defaults[key]
+    for key, value in issue.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def next_date(date: datetime.date, settings: Settings) -> datetime.date:
+    return date + datetime.timedelta(days=settings.schedule.every_days)
