@@ -8,10 +8,11 @@ BIN    := $(VENV)/bin
 # Debian packages: Pango (WeasyPrint's text layout), HarfBuzz's subsetter (fast
 # font subsetting: without it a Chinese page takes ~10x longer), fontconfig,
 # the fonts the built-in layouts name, Ghostscript's CMYK profile (libgs-common) for
-# print PDFs, and the PDF readers and renderers the tests use.
+# print PDFs, and the PDF readers and renderers and the browser (for the preview and
+# web-edition tests, driven by Playwright; no browser download) the tests use.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
 	fontconfig fonts-noto-cjk fonts-noto-core fonts-lxgw-wenkai libgs-common \
-	poppler-utils qpdf ghostscript
+	poppler-utils qpdf ghostscript chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.debian-packages

@@ -21,7 +21,7 @@ from .project import Layout, Project, builtin_dir, resolve_layout
 
 logger = logging.getLogger(__name__)
 
-FORMATS = {"pdf": ".pdf", "html": ".html"}
+FORMATS = {"pdf": ".pdf", "html": ".html", "web": ".web.html"}
 
 
 @dataclass
@@ -81,6 +81,8 @@ def build(
     report = None
     if fmt == "html":
         data, pages = html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
+    elif fmt == "web":
+        data, pages = web(checked).encode("utf-8"), 0
     else:
         data, pages, warnings = _pdf(checked, print_options, allow_overflow)
     output.write_atomic(target, data)
@@ -122,6 +124,19 @@ def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = Fal
     css = "\n".join(p.read_text(encoding="utf-8") for p in checked.layout.stylesheets) if embed_css else ""
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
     return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
+
+
+def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None) -> bytes:
+    """The screen PDF of an issue, in memory (for the live preview); overflow is allowed."""
+    pdf, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True)
+    return pdf
+
+
+def web(checked: Checked) -> str:
+    """The web edition: one self-contained responsive page, photos embedded as data URIs."""
+    css = (builtin_dir("styles") / "web.css").read_text(encoding="utf-8")
+    ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, checked.source.path.parent, css, "web", embed_images=True)
+    return render_html.render(checked.project.layout_dirs, "common/web.html", ctx)
 
 
 def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool) -> tuple[bytes, int, list[Diagnostic]]:

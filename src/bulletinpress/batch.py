@@ -61,7 +61,7 @@ def fingerprint(path: Path, options: dict) -> tuple[str, Path]:
     for file in files:
         digest.update(str(file).encode())
         digest.update(file.read_bytes() if file.is_file() else b"-")
-    target = checked.project.build_dir / (path.stem + (".html" if options.get("fmt") == "html" else ".pdf"))
+    target = checked.project.build_dir / (path.stem + api.FORMATS.get(options.get("fmt", "pdf"), ".pdf"))
     return digest.hexdigest(), target
 
 

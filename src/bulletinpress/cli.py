@@ -30,6 +30,7 @@ app = typer.Typer(
 class Format(str, Enum):
     pdf = "pdf"
     html = "html"
+    web = "web"
 
 
 Issues = Annotated[
@@ -61,7 +62,7 @@ def build(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Output file (one issue) or folder (several).")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf, or the HTML the PDF is made from.")] = Format.pdf,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf; html (what the PDF is made from); web (a page for a website or WeChat).")] = Format.pdf,
     layout: LayoutOpt = None,
     style: StyleOpt = None,
     for_print: Annotated[
@@ -153,6 +154,34 @@ def _summary(outcomes) -> None:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), err=True)
     failed = sum(o.failed for o in outcomes)
     typer.echo(f"{len(outcomes)} issue(s): {len(outcomes) - failed} built or up to date, {failed} failed", err=True)
+
+
+@app.command()
+def serve(
+    issue: Annotated[Path, typer.Argument(help="The issue file to preview.", exists=True, dir_okay=False)],
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on (0: any free one).")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; only this machine by default.")] = "127.0.0.1",
+    layout: LayoutOpt = None,
+    style: StyleOpt = None,
+    verbose: Verbose = False,
+) -> None:
+    """Preview an issue in the browser; the page updates when you save the issue, a photo,
+    a layout or a style.
+
+    Example: bulletinpress serve issues/2024-48.yaml
+    """
+    from . import serve as preview
+
+    _logging(verbose)
+    server = preview.serve(issue, host=host, port=port, layout=layout, style=style)
+    typer.echo(f"Serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop_event.set()
+        server.server_close()
 
 
 @app.command("new")

@@ -6,7 +6,9 @@ safe HTML, image addresses), so templates only place it.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import mimetypes
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +81,13 @@ class Story:
 
 
 def build(
-    issue: Issue, layout: Layout, issue_dir: Path, asset_base: Path, stylesheet: str = "", output: str = "screen"
+    issue: Issue,
+    layout: Layout,
+    issue_dir: Path,
+    asset_base: Path,
+    stylesheet: str = "",
+    output: str = "screen",
+    embed_images: bool = False,
 ) -> dict[str, Any]:
     """The template context. Image addresses are relative to `asset_base`, where the HTML is read from;
     `stylesheet` is CSS to embed (for a self-contained HTML file; the PDF gets its CSS apart)."""
@@ -102,9 +110,9 @@ def build(
             "iso_date": masthead.date.isoformat(),
             "publisher": masthead.publisher,
         },
-        "lead": _story(issue.lead, language, issue_dir, asset_base) if issue.lead else None,
+        "lead": _story(issue.lead, language, issue_dir, asset_base, embed=embed_images) if issue.lead else None,
         "reports": [
-            _story(r, language, issue_dir, asset_base, district=r.district, loc=f"reports[{i}]")
+            _story(r, language, issue_dir, asset_base, district=r.district, loc=f"reports[{i}]", embed=embed_images)
             for i, r in enumerate(issue.reports)
         ],
         "briefs": BriefsView(
@@ -128,7 +136,13 @@ def _one_line(value: str | None, language: str) -> Markup | None:
 
 
 def _story(
-    article: Article, language: str, issue_dir: Path, asset_base: Path, district: str | None = None, loc: str = "lead"
+    article: Article,
+    language: str,
+    issue_dir: Path,
+    asset_base: Path,
+    district: str | None = None,
+    loc: str = "lead",
+    embed: bool = False,
 ) -> Story:
     return Story(
         kicker=_one_line(article.kicker, language),
@@ -138,15 +152,19 @@ def _story(
         note=_set(text.join_lines(article.note.split("\n"), language), language, paragraph=True) if article.note else None,
         note_label=LABELS[language]["note"],
         paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],
-        figures=[_figure(image, language, issue_dir, asset_base) for image in article.images],
+        figures=[_figure(image, language, issue_dir, asset_base, embed) for image in article.images],
         district=_set(district, language) if district else None,
         loc=loc,
     )
 
 
-def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path) -> Figure:
+def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embed: bool = False) -> Figure:
     path = (issue_dir / image.src).resolve()
-    src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
+    if embed:  # the web edition carries its photos: one file to upload or paste
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        src = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    else:
+        src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
     caption = _one_line(image.caption, language)
     credit = LABELS[language]["credit"].format(name=image.credit) if image.credit else None
     return Figure(src=src, caption=caption, credit=credit)

@@ -1,0 +1,109 @@
+"""The live preview and the web edition, in a real browser: Debian's Chromium driven by
+Playwright (no browser download: `executable_path=/usr/bin/chromium`)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, SAMPLE_ZH, run_cli, write_issue
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which(CHROMIUM), "Chromium is part of the set-up (Debian package chromium)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def served(project):
+    path = write_issue(project, MINIMAL.replace("标题", "第一版标题"))
+    proc = subprocess.Popen([sys.executable, "-m", "bulletinpress", "serve", str(path), "--port", "0"],
+                            stderr=subprocess.PIPE, text=True)
+    url = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if match := re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line):
+            url = match.group(1)
+            break
+    assert url, "the server said where it listens"
+    yield url, path
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_preview_follows_the_editor(browser, served):
+    url, path = served
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("document.querySelector('img.page') && document.querySelector('img.page').alt.includes('第一版标题')", timeout=30_000)
+    assert page.locator("#error").is_hidden()
+
+    path.write_text(MINIMAL.replace("标题", "改过的标题"), encoding="utf-8")
+    page.wait_for_function("document.querySelector('img.page').alt.includes('改过的标题')", timeout=30_000)
+    assert page.evaluate("document.querySelector('img.page').naturalWidth") > 100  # the page image loaded
+
+    path.write_text(MINIMAL.replace("  title: 标题\n", "  titel: 标题\n"), encoding="utf-8")
+    page.wait_for_function("document.getElementById('error').textContent.includes('error')", timeout=30_000)
+    error = page.locator("#error").inner_text()
+    assert f"{path}:5:3: error: lead: unknown field 'titel'" in error
+    assert "titel: 标题" in error  # the offending line
+    assert "改过的标题" in page.locator("img.page").first.get_attribute("alt")  # the last good pages stay
+
+
+def test_web_edition_fits_a_phone(browser, tmp_path):
+    target = tmp_path / "sample.web.html"
+    run = run_cli("build", SAMPLE_ZH, "--format", "web", "-o", target)
+    assert run.code == 0, run.stderr
+    html = target.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", html), "no external requests"
+    page = browser.new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(target.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert requests == [target.as_uri()]
+    text = page.inner_text("body")
+    for piece in ("深化产改进行时", "梳理“三张清单”推动产改工作提质增效", "一周动态", "国家宪法日"):
+        assert piece in text.replace("\n", "")
+    headings = page.eval_on_selector_all("h1, h2", "els => els.map(e => e.textContent)")
+    assert len(headings) == 1 + 7 + 1  # the lead, seven reports, the briefs
+
+
+def test_web_edition_embeds_photos(browser, project):
+    from PIL import Image
+
+    (project / "photos").mkdir()
+    Image.new("RGB", (1200, 800), "teal").save(project / "photos" / "wide.jpg")
+    path = write_issue(project, """\
+        masthead: {title: 刊, date: 2024-12-06}
+        reports:
+          - district: 区
+            title: 题
+            body: 文。
+            images: [{src: ../photos/wide.jpg, caption: 很宽的照片}]
+        """)
+    run = run_cli("build", path, "--format", "web")
+    assert run.code == 0, run.stderr
+    target = project / "build" / "issue.web.html"
+    assert 'src="data:image/jpeg;base64,' in target.read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 360, "height": 700})
+    page.goto(target.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.querySelector('figure img').naturalWidth") == 1200
