@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +153,3 @@ def remember_if_built(outcome: Outcome) -> None:
     if not outcome.failed and not outcome.skipped:
         remember(outcome)
 
-
-def default_workers() -> int:
-    return os.cpu_count() or 1

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__, api, batch
+from . import __version__
 from .errors import BulletinError, ContentError, UsageError
 from .printing import VARIANTS, PrintOptions
 
@@ -85,6 +85,8 @@ def build(
 
     Example: bulletinpress build issues/2024-48.yaml --print -o build/
     """
+    from . import api, batch
+
     _logging(verbose)
     if pdf_variant not in VARIANTS:
         _usage(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
@@ -92,7 +94,7 @@ def build(
     if for_print:
         options["print_options"] = PrintOptions(variant=pdf_variant)
     jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, api.targets(issues, output, fmt.value))]
-    workers = jobs or (batch.default_workers() if len(issues) > 1 else 1)
+    workers = jobs or ((os.cpu_count() or 1) if len(issues) > 1 else 1)
     progress = _Progress(len(jobs_list))
     outcomes = batch.run(jobs_list, workers, force, progress.done)
     progress.close()
@@ -266,6 +268,8 @@ def check(issues: Issues, layout: LayoutOpt = None, style: StyleOpt = None, verb
 
     Example: bulletinpress check issues/2024-48.yaml
     """
+    from . import api
+
     _logging(verbose)
     failed = 0
     for path in issues:
