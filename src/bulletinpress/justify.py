@@ -198,10 +198,14 @@ def _spread(context, box, spacing, plan, restore, bonus, x_advance, boxes_module
         x_advance += spacing * before + bonus.get(id(box), 0.0)
         box.position_x += x_advance
         if inside:
-            layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
+            layout = box.pango_layout
+            if getattr(layout, "text", None) != box.text:  # not the box's own line: make one
+                layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
+                layout.deactivate()
+                box.pango_layout = layout
+            # WeasyPrint rebuilds the layout when it draws (reactivate → set_text), where the
+            # wrapped set_text applies this spacing: no second layout is needed now
             layout.bp_spacing = spacing
-            layout.deactivate()
-            box.pango_layout = layout
             box.width += spacing * inside
         return x_advance + spacing * inside + restore.get(id(box), 0.0)
     if isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
