@@ -66,6 +66,7 @@ def build(
     style: str | None = None,
     print_options: PrintOptions | None = None,
     allow_overflow: bool = False,
+    checked: Checked | None = None,
 ) -> BuildResult:
     """Build one issue into `target` (default: the project's build/ folder).
 
@@ -75,7 +76,7 @@ def build(
     started = time.perf_counter()
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    checked = check(path, layout=layout, style=style)
+    checked = checked or check(path, layout=layout, style=style)
     target = target or checked.project.build_dir / (path.stem + FORMATS[fmt])
     warnings: list[Diagnostic] = []
     report = None

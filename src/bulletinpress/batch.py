@@ -46,8 +46,8 @@ class Outcome:
         return bool(self.errors or self.usage_error or self.preflight_failed)
 
 
-def fingerprint(path: Path, options: dict) -> tuple[str, Path]:
-    """The issue's fingerprint and where it would be built to."""
+def fingerprint(path: Path, options: dict):
+    """The issue's fingerprint, where it would be built to, and the checked issue."""
     from . import api
     from .check import image_locs
 
@@ -61,7 +61,7 @@ def fingerprint(path: Path, options: dict) -> tuple[str, Path]:
         digest.update(str(file).encode())
         digest.update(file.read_bytes() if file.is_file() else b"-")
     target = checked.project.build_dir / (path.stem + api.FORMATS.get(options.get("fmt", "pdf"), ".pdf"))
-    return digest.hexdigest(), target
+    return digest.hexdigest(), target, checked
 
 
 def _cache_file(target: Path) -> Path:
@@ -100,7 +100,7 @@ def run_one(job: Job, force: bool = False) -> Outcome:
     try:
         print_options = options.pop("print_options", None)
         allow_overflow = options.pop("allow_overflow", False)
-        key, default_target = fingerprint(
+        key, default_target, checked = fingerprint(
             job.path, {**options, "print": print_options, "allow_overflow": allow_overflow}
         )
         target = job.target or default_target
@@ -112,7 +112,7 @@ def run_one(job: Job, force: bool = False) -> Outcome:
             return outcome
         result = api.build(
             job.path, target, fmt=options.get("fmt", "pdf"), layout=options.get("layout"), style=options.get("style"),
-            print_options=print_options, allow_overflow=allow_overflow,
+            print_options=print_options, allow_overflow=allow_overflow, checked=checked,
         )
     except ContentError as exc:
         outcome.errors = [str(d) for d in exc.diagnostics]
