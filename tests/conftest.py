@@ -49,6 +49,18 @@ def write_issue(project: Path, text: str, name: str = "issue.yaml") -> Path:
     return path
 
 
+def photo_issue(project: Path, src: str, extra: str = "") -> Path:
+    """An issue with one report and one photo (`src` relative to the issue file)."""
+    return write_issue(project, f"""\
+        masthead: {{title: 刊, date: 2024-12-06}}
+        reports:
+          - district: 区
+            title: 题
+            body: 文。
+            images: [{{src: {src}{extra}}}]
+        """)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "issues").mkdir()

@@ -53,7 +53,7 @@ def test_template_errors_name_the_template_line(project):
 def test_same_input_same_bytes(project):
     path = write_issue(project, MINIMAL)
     first = api.build(path, project / "a.pdf")
-    second = api.build(path, project / "b.pdf")
+    api.build(path, project / "b.pdf")
     assert first.pages == 1
     assert (project / "a.pdf").read_bytes() == (project / "b.pdf").read_bytes()
 
@@ -113,3 +113,18 @@ def test_the_wheel_carries_the_builtin_layouts_and_styles(tmp_path):
                      "bulletinpress/layouts/common/macros.html", "bulletinpress/styles/base.css",
                      "bulletinpress/styles/newspaper.css", "bulletinpress/styles/briefing.css"):
         assert expected in names
+
+
+def test_a_cached_stylesheet_still_reports_what_it_refused(project):
+    """In a warm process (serve, batch workers) the stylesheet is parsed once; every build
+    must still refuse its outside references."""
+    (project / "layouts" / "reach").mkdir(parents=True)
+    (project / "layouts" / "reach" / "layout.yaml").write_text("stylesheets: [base.css, reach.css]\n")
+    (project / "layouts" / "reach" / "issue.html").write_text("<p>{{ masthead.title }}</p>")
+    (project / "styles").mkdir()
+    (project / "styles" / "reach.css").write_text("@import url(http://127.0.0.1:9/x.css);\n")
+    path = write_issue(project, "layout: reach\n" + MINIMAL)
+    for _ in range(2):
+        with pytest.raises(ContentError) as exc:
+            api.build(path, project / "out.pdf")
+        assert "refused to load 'http://127.0.0.1:9/x.css'" in str(exc.value)

@@ -8,11 +8,10 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, SAMPLE_ZH, run_cli, write_issue
+from conftest import MINIMAL, SAMPLE_ZH, photo_issue, run_cli, write_issue
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -91,14 +90,7 @@ def test_web_edition_embeds_photos(browser, project):
 
     (project / "photos").mkdir()
     Image.new("RGB", (1200, 800), "teal").save(project / "photos" / "wide.jpg")
-    path = write_issue(project, """\
-        masthead: {title: 刊, date: 2024-12-06}
-        reports:
-          - district: 区
-            title: 题
-            body: 文。
-            images: [{src: ../photos/wide.jpg, caption: 很宽的照片}]
-        """)
+    path = photo_issue(project, "../photos/wide.jpg", ", caption: 很宽的照片")
     run = run_cli("build", path, "--format", "web")
     assert run.code == 0, run.stderr
     target = project / "build" / "issue.web.html"

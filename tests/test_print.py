@@ -13,7 +13,7 @@ import pymupdf
 import pytest
 from PIL import Image
 
-from bulletinpress import api, impose, preflight
+from bulletinpress import impose, preflight
 from bulletinpress.printing import PrintOptions, rgb_to_cmyk
 from conftest import MINIMAL, SAMPLE_ZH, run_cli, write_issue
 

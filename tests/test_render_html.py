@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bulletinpress import api
-from conftest import SAMPLE_EN, SAMPLE_ZH, write_issue
+from conftest import SAMPLE_EN, SAMPLE_ZH, photo_issue, write_issue
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -71,14 +71,7 @@ def test_image_addresses_are_relative_to_the_html(project, tmp_path):
     from PIL import Image
 
     Image.new("RGB", (40, 30), "red").save(project / "photos" / "a.png")
-    path = write_issue(project, """\
-        masthead: {title: 刊, date: 2024-12-06}
-        reports:
-          - district: 区
-            title: 题
-            body: 文
-            images: [{src: ../photos/a.png, caption: 图说, credit: 张三}]
-        """)
+    path = photo_issue(project, "../photos/a.png", ", caption: 图说, credit: 张三")
     checked = api.check(path)
     assert 'src="../photos/a.png"' in api.html(checked)
     assert 'src="../../photos/a.png"' in api.html(checked, asset_base=project / "build" / "web")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bulletinpress.cli import app
-from conftest import MINIMAL, SAMPLE_ZH, no_assertion_error, run_cli, write_issue
+from conftest import MINIMAL, SAMPLE_ZH, no_assertion_error, photo_issue, run_cli, write_issue
 
 #: in CI the examples are fixed (repeatable runs); elsewhere each run searches afresh
 CI = bool(os.environ.get("CI"))
@@ -168,14 +168,7 @@ def test_a_symlinked_photo_that_leaves_the_project_is_an_error(project, tmp_path
     Image.new("RGB", (10, 10)).save(outside)
     (project / "photos").mkdir()
     (project / "photos" / "p.png").symlink_to(outside)
-    path = write_issue(project, """\
-        masthead: {title: 刊, date: 2024-12-06}
-        reports:
-          - district: 区
-            title: 题
-            body: 文
-            images: [{src: ../photos/p.png}]
-        """)
+    path = photo_issue(project, "../photos/p.png")
     run = run_cli("check", path)
     assert run.code == 1 and "is outside the bulletin project" in run.stderr
 

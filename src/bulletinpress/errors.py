@@ -42,7 +42,3 @@ class UsageError(BulletinError):
     """The command line asked for something impossible; exit code 2."""
 
     exit_code = 2
-
-
-class RenderError(BulletinError):
-    """The renderer failed on content that validated; reported against the issue file."""

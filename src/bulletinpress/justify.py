@@ -34,7 +34,7 @@ def is_cjk(char: str) -> bool:
         or 0xFE30 <= code <= 0xFE4F
         or 0xFF00 <= code <= 0xFFEF
         or 0x20000 <= code <= 0x3FFFF
-        or (char in "“”‘’—…·" )
+        or char in "“”‘’—…·"
     )
 
 

@@ -52,7 +52,7 @@ def finish(pdf: bytes, options: PrintOptions) -> bytes:
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
                     _tag_rgb_image(obj, srgb)
             for page in doc.pages:
-                _rgb_operators_to_cmyk(doc, page.obj)
+                _rgb_operators_to_cmyk(page.obj)
                 _drop_link_annotations(page.obj)
         _pin_document_id(doc)
         out = io.BytesIO()
@@ -126,7 +126,7 @@ def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, floa
     return tuple(round((1 - v - k) / (1 - k), 4) for v in (r, g, b)) + (round(k, 4),)
 
 
-def _rgb_operators_to_cmyk(doc, holder, seen=None) -> None:
+def _rgb_operators_to_cmyk(holder, seen=None) -> None:
     """DeviceRGB colour operators (rg, RG) in a content stream and the forms it draws."""
     import pikepdf
 
@@ -154,4 +154,4 @@ def _rgb_operators_to_cmyk(doc, holder, seen=None) -> None:
     if resources is not None and "/XObject" in resources:
         for xobject in resources.XObject.values():
             if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
-                _rgb_operators_to_cmyk(doc, xobject, seen)
+                _rgb_operators_to_cmyk(xobject, seen)

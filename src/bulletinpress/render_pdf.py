@@ -84,10 +84,13 @@ def font_config():
 
 @lru_cache(maxsize=32)
 def _stylesheet(path: Path, mtime: float, roots: tuple[Path, ...]):
+    """A parsed stylesheet, kept for the next build in this process, with what it refused
+    to load: a cached sheet still reports its refusals on every build."""
     import weasyprint
 
-    report = RenderReport()
-    return weasyprint.CSS(filename=str(path), url_fetcher=_fetcher_class()(roots, report), font_config=font_config())
+    own = RenderReport()
+    css = weasyprint.CSS(filename=str(path), url_fetcher=_fetcher_class()(roots, own), font_config=font_config())
+    return css, tuple(own.refused)
 
 
 def fast_subsetting() -> bool:
@@ -121,7 +124,11 @@ def render(
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)
     try:
-        sheets = [_stylesheet(p.resolve(), p.stat().st_mtime, fetcher.roots) for p in stylesheets]
+        sheets = []
+        for path in stylesheets:
+            css, refused = _stylesheet(path.resolve(), path.stat().st_mtime, fetcher.roots)
+            sheets.append(css)
+            report.refused.extend(refused)
         color_profiles: dict = {}
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, color_profiles=color_profiles))
