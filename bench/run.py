@@ -27,14 +27,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "2024-12-06.yaml"
+BENCH_PROJECT = Path(__file__).resolve().parent / "project"  # the two-column layout
 PY = sys.executable
 
 
-def make_issue(folder: Path, times: int, name: str) -> Path:
+def make_issue(folder: Path, times: int, name: str, layout: str = "twocol") -> Path:
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     reports = data["reports"]
     data["reports"] = [dict(r, district=f"{r['district']}{i + 1}" if i else r["district"]) for i in range(times) for r in reports]
-    data["layout"] = "briefing"
+    data["layout"] = layout
+    if not (folder / "layouts").exists():
+        shutil.copytree(BENCH_PROJECT, folder, dirs_exist_ok=True)
     path = folder / "issues" / f"{name}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

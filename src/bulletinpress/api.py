@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import check as checks
-from . import context, load, output, render_html, settings, validate
+from . import load, output, settings, validate
 from .errors import ContentError, Diagnostic, UsageError
 from .model import Issue
 from .printing import PrintOptions
@@ -121,6 +121,8 @@ def _layout(source: load.Source, issue: Issue, project: Project, layout: str | N
 def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen") -> str:
     """The issue's HTML; image addresses relative to `asset_base` (default: the issue's folder).
     With `embed_css` the layout's CSS is inlined, making a self-contained file."""
+    from . import context, render_html  # Jinja2 is not needed to check an issue
+
     asset_base = asset_base or checked.source.path.resolve().parent
     css = "\n".join(p.read_text(encoding="utf-8") for p in checked.layout.stylesheets) if embed_css else ""
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
@@ -135,6 +137,8 @@ def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None
 
 def web(checked: Checked) -> str:
     """The web edition: one self-contained responsive page, photos embedded as data URIs."""
+    from . import context, render_html
+
     css = (builtin_dir("styles") / "web.css").read_text(encoding="utf-8")
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, checked.source.path.parent, css, "web", embed_images=True)
     return render_html.render(checked.project.layout_dirs, "common/web.html", ctx)

@@ -9,6 +9,10 @@ built-in styles) and refuses everything else. WeasyPrint is imported lazily: `ch
 from __future__ import annotations
 
 import logging
+import os
+import re
+import struct
+import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +42,49 @@ class RenderReport:
     images: list[PlacedImage] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def load_weasyprint():
+    """Import WeasyPrint, finding its C libraries in one `ldconfig -p` run.
+
+    WeasyPrint tries up to six names per library and cffi asks ctypes' `find_library` for
+    each miss: some twenty `ldconfig`/`gcc` subprocesses, ~0.4 s of every cold build. The
+    answers are the same as find_library's (same table, same match), read once."""
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = _library_finder(original)
+    try:
+        import weasyprint
+    finally:
+        ctypes.util.find_library = original
+    return weasyprint
+
+
+def _library_finder(original):
+    """find_library answered from the dynamic linker's cache, as ctypes does on Linux."""
+    try:
+        table = subprocess.run(
+            ["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True,
+            env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return original
+    machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
+    abi = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
+           "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}.get(machine, "libc6")
+
+    def find_library(name: str) -> str | None:
+        found = re.search(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}", table)
+        if found:
+            return found.group(1)
+        # not in the cache: let ctypes look where only it knows how (LD_LIBRARY_PATH, gcc)
+        return original(name) if os.environ.get("LD_LIBRARY_PATH") else None
+
+    return find_library
+
+
 def _fetcher_class():
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxFetcher(URLFetcher):
@@ -77,6 +123,7 @@ class _Collector(logging.Handler):
 @lru_cache(maxsize=1)
 def font_config():
     """One FontConfiguration per process: fonts are found and loaded once."""
+    load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -86,7 +133,7 @@ def font_config():
 def _stylesheet(path: Path, mtime: float, roots: tuple[Path, ...]):
     """A parsed stylesheet, kept for the next build in this process, with what it refused
     to load: a cached sheet still reports its refusals on every build."""
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     own = RenderReport()
     css = weasyprint.CSS(filename=str(path), url_fetcher=_fetcher_class()(roots, own), font_config=font_config())
@@ -95,6 +142,7 @@ def _stylesheet(path: Path, mtime: float, roots: tuple[Path, ...]):
 
 def fast_subsetting() -> bool:
     """Whether HarfBuzz's subsetter is there; without it Chinese fonts subset ~10-30x slower."""
+    load_weasyprint()
     from weasyprint.text import ffi
 
     return ffi.harfbuzz_subset is not None
@@ -112,7 +160,7 @@ def render(
 ) -> tuple[bytes, RenderReport]:
     """The PDF bytes, and a report of every resource refused, every warning WeasyPrint gave,
     what ran past `max_pages`, and each image's effective resolution."""
-    import weasyprint
+    weasyprint = load_weasyprint()
 
     from . import justify
 
