@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.debian-packages
 PYTHON_STAMP := $(VENV)/.python-packages
 
-.PHONY: pdf test setup clean
+.PHONY: pdf test bench setup clean
 
 ## Build every issue in issues/ into build/.
 pdf: setup
@@ -27,6 +27,11 @@ pdf: setup
 ## Run the whole test suite.
 test: setup
 	$(BIN)/python -m pytest
+
+## Benchmark against plain WeasyPrint and Typst (sizes 1,4,16,64; about 15 minutes).
+bench: setup
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 setup: $(PYTHON_STAMP)
 

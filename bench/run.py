@@ -1,20 +1,28 @@
-"""Benchmark: bulletinpress against plain WeasyPrint on the same HTML, in one run.
+"""Benchmark: bulletinpress against plain WeasyPrint (and Typst) on the same bulletin, in one run.
 
-    .venv/bin/python bench/run.py                 # sizes 1,4,16,64; 5 runs each
-    .venv/bin/python bench/run.py --sizes 1,4 --repeat 3
+    .venv/bin/python bench/run.py                        # sizes 1,4,16,64; 5 runs each; batch of 20
+    .venv/bin/python bench/run.py --sizes 1,4 --repeat 3 --batch 10
+    .venv/bin/pip install typst                          # optional: adds Typst to the table
 
-Builds the sample issue at 1×, 4×, 16×, 64× its length (the reports repeated) in the
-briefing layout, as whole cold processes, alternating with plain WeasyPrint rendering the
-HTML that bulletinpress produced (no justification, no checks: the floor we build on); then
-a warm in-process rebuild, and a batch of 20 sample-size issues with --jobs 1 and --jobs 2.
-Prints medians, min–max, peak RSS and the ratios. Timings are noisy on a shared machine:
-compare the ratios within one run, not absolute seconds across runs.
+The issue is the sample (issues/2024-12-06.yaml) at 1×, 4×, 16×, 64× its length (the
+reports repeated), set in the two-column A4 layout of bench/project/. For each size, in
+alternation so all see the same machine:
+
+- bulletinpress: `bulletinpress build` as a whole cold process;
+- WeasyPrint: a cold process rendering the HTML bulletinpress made for that PDF (the same
+  page, without our checks, typesetting, justification or atomic write): the floor we
+  build on;
+- Typst (if the `typst` package is installed): the same text in two columns, same fonts.
+
+Then a warm process rebuilding the 1× issue (what `serve` and batch workers pay) next to
+a warm WeasyPrint rendering the same HTML; a batch of N 1× issues with --jobs 1 and
+--jobs 2; and `--help` and `check`. Timings on a shared machine are noisy: compare the
+ratios within one run, not seconds across runs. Nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
 import subprocess
@@ -32,6 +40,7 @@ PY = sys.executable
 
 
 def make_issue(folder: Path, times: int, name: str, layout: str = "twocol") -> Path:
+    """The sample with its reports repeated `times` times, in a project with the bench layout."""
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     reports = data["reports"]
     data["reports"] = [dict(r, district=f"{r['district']}{i + 1}" if i else r["district"]) for i in range(times) for r in reports]
@@ -44,85 +53,156 @@ def make_issue(folder: Path, times: int, name: str, layout: str = "twocol") -> P
     return path
 
 
+def typst_source(issue: Path) -> str:
+    """The issue as a Typst document: masthead, then two columns of the same text in the same fonts."""
+    from bulletinpress.text import paragraphs
+
+    data = yaml.safe_load(issue.read_text(encoding="utf-8"))
+
+    def s(text: str) -> str:
+        """A Typst string literal: its content is text, never markup."""
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    def story(article: dict, size: str, district: str | None = None) -> list[str]:
+        out = []
+        if district:
+            out.append(f'#align(center, text(font: "LXGW WenKai", fill: red)[#{s(district)}])')
+        title = "\n".join(line.strip() for line in article["title"].strip().splitlines())
+        out.append(f'#align(center, text(font: "Noto Sans CJK SC", size: {size}, weight: "bold")[#{s(title)}])')
+        out += [f"#{s(p)}\n" for p in paragraphs(article["body"], "zh")]
+        return out
+
+    body = story(data["lead"], "16pt")
+    for report in data["reports"]:
+        body += story(report, "13pt", report["district"])
+    if data.get("briefs"):
+        body.append('#align(center, text(size: 13pt, weight: "bold")[#' + s(data["briefs"].get("title", "一周要闻")) + "])")
+        body += [f"#{s(item)}\n" for item in data["briefs"]["items"]]
+    return "\n".join([
+        '#set page(paper: "a4", margin: (x: 18mm, top: 20mm, bottom: 22mm), numbering: "1")',
+        '#set text(font: ("Noto Serif CJK SC",), size: 10.5pt, lang: "zh", region: "cn")',
+        "#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 1em, spacing: 1em)",
+        '#align(center, text(font: "Noto Sans CJK SC", size: 32pt, weight: "bold", fill: red)[#'
+        + s(data["masthead"]["title"]) + "])",
+        f"#align(right)[#{s(str(data['masthead'].get('date', '')))}]",
+        "#line(length: 100%, stroke: 2pt + red)",
+        "#columns(2, gutter: 2em)[",
+        *body,
+        "]",
+    ])
+
+
 def timed(command: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of a whole process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall time and peak RSS (KiB, by GNU time when it is there) of a whole process."""
+    wrapper = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = subprocess.run([*wrapper, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) if peak > before else peak
-
-
-def peak_rss(command: list[str]) -> int:
-    """Peak RSS in KiB, measured by GNU time when it is there."""
-    if shutil.which("/usr/bin/time"):
-        out = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True)
-        return int(out.stderr.strip().splitlines()[-1])
-    return 0
+    if result.returncode != 0:
+        raise SystemExit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr[-2000:]}")
+    peak = int(result.stderr.strip().splitlines()[-1]) if wrapper else 0
+    return elapsed, peak
 
 
 def summary(values: list[float]) -> str:
-    return f"{statistics.median(values):7.2f} s ({min(values):.2f}–{max(values):.2f})"
+    return f"{statistics.median(values):6.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def pages_of(pdf: Path) -> str:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
+WARM = """
+import statistics, sys, time
+from pathlib import Path
+kind, path, repeat = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+if kind == "ours":
+    from bulletinpress import api
+    def once():
+        return api.pdf_bytes(path)
+else:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    fonts = FontConfiguration()
+    html = path.read_text(encoding="utf-8")
+    def once():  # fonts kept, HTML and CSS parsed each time (the CSS is inline)
+        return weasyprint.HTML(string=html, base_url=str(path.parent) + "/").write_pdf(font_config=fonts)
+once()
+times = []
+for _ in range(repeat):
+    start = time.perf_counter(); once(); times.append(time.perf_counter() - start)
+print(statistics.median(times), min(times), max(times))
+"""
+
+
+def warm(kind: str, path: Path, repeat: int) -> list[float]:
+    out = subprocess.run([PY, "-c", WARM, kind, str(path), str(repeat)], check=True, capture_output=True, text=True)
+    return [float(v) for v in out.stdout.split()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1,4,16,64")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--sizes", default="1,4,16,64", help="lengths of the issue, in samples (default 1,4,16,64)")
+    parser.add_argument("--repeat", type=int, default=5, help="cold runs per size and engine (default 5)")
+    parser.add_argument("--batch", type=int, default=20, help="issues in the batch (default 20)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows = []
+    try:
+        import typst
+    except ImportError:
+        typst = None
+    print(f"python {sys.version.split()[0]}; typst {'installed' if typst else 'not installed (pip install typst to compare)'}")
+    print(f"{'size':>5} {'pages':>5}  {'bulletinpress':>24} {'MB':>5}  {'WeasyPrint':>24} {'MB':>5}  {'ratio':>5}"
+          + (f"  {'Typst':>24} {'MB':>5}  {'ratio':>5}" if typst else ""), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for size in sizes:
             issue = make_issue(folder, size, f"x{size}")
-            html = folder / f"x{size}.html"
+            html, ours_pdf = folder / f"x{size}.html", folder / f"x{size}.pdf"
             subprocess.run([PY, "-m", "bulletinpress", "build", str(issue), "--format", "html", "-o", str(html), "--force"], check=True, capture_output=True)
-            ours, raw = [], []
-            for _ in range(args.repeat):  # alternating, so both see the same machine
-                ours.append(timed([PY, "-m", "bulletinpress", "build", str(issue), "-o", str(folder / "o.pdf"), "--force"])[0])
-                raw.append(timed([PY, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf({str(folder / 'r.pdf')!r})"])[0])
-            rss_ours = peak_rss([PY, "-m", "bulletinpress", "build", str(issue), "-o", str(folder / "o.pdf"), "--force"])
-            rss_raw = peak_rss([PY, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf({str(folder / 'r.pdf')!r})"])
-            pages = subprocess.run(["pdfinfo", str(folder / "o.pdf")], capture_output=True, text=True).stdout
-            count = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")), "?")
-            rows.append((size, count, ours, raw, rss_ours, rss_raw))
-            print(f"{size:>3}×  {count:>4} pages  bulletinpress {summary(ours)}  {rss_ours / 1024:5.0f} MB   "
-                  f"WeasyPrint {summary(raw)}  {rss_raw / 1024:5.0f} MB   ratio {statistics.median(ours) / statistics.median(raw):.2f}",
-                  flush=True)
+            engines = {
+                "ours": [PY, "-m", "bulletinpress", "build", str(issue), "-o", str(ours_pdf), "--force"],
+                "raw": [PY, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf({str(folder / 'raw.pdf')!r})"],
+            }
+            if typst:
+                source = folder / f"x{size}.typ"
+                source.write_text(typst_source(issue), encoding="utf-8")
+                engines["typst"] = [PY, "-c", f"import typst; typst.compile({str(source)!r}, output={str(folder / 'typst.pdf')!r})"]
+            times: dict[str, list[float]] = {name: [] for name in engines}
+            peaks: dict[str, int] = {name: 0 for name in engines}
+            for _ in range(args.repeat):  # alternating, so all see the same machine
+                for name, command in engines.items():
+                    elapsed, peak = timed(command)
+                    times[name].append(elapsed)
+                    peaks[name] = max(peaks[name], peak)
+            median = {name: statistics.median(values) for name, values in times.items()}
+            line = (f"{size:>4}× {pages_of(ours_pdf):>5}  {summary(times['ours']):>24} {peaks['ours'] / 1024:5.0f}"
+                    f"  {summary(times['raw']):>24} {peaks['raw'] / 1024:5.0f}  {median['ours'] / median['raw']:5.2f}")
+            if typst:
+                line += (f"  {summary(times['typst']):>24} {peaks['typst'] / 1024:5.0f}  {median['ours'] / median['typst']:5.2f}"
+                         f"   (Typst: {pages_of(folder / 'typst.pdf')} pages)")
+            print(line, flush=True)
 
-        # warm: the same issue rebuilt in one process (what serve and batch workers do)
         issue = make_issue(folder, 1, "warm")
-        warm = subprocess.run([PY, "-c", f"""
-import time, statistics
-from pathlib import Path
-from bulletinpress import api
-p = Path({str(issue)!r})
-api.pdf_bytes(p)
-times = []
-for _ in range({args.repeat}):
-    t = time.perf_counter(); api.pdf_bytes(p); times.append(time.perf_counter() - t)
-print(statistics.median(times), min(times), max(times))
-"""], check=True, capture_output=True, text=True).stdout.split()
-        print(f"warm rebuild (1×, in process): {float(warm[0]):.2f} s ({float(warm[1]):.2f}–{float(warm[2]):.2f})", flush=True)
+        html = folder / "warm.html"
+        subprocess.run([PY, "-m", "bulletinpress", "build", str(issue), "--format", "html", "-o", str(html), "--force"], check=True, capture_output=True)
+        ours, raw = warm("ours", issue, args.repeat), warm("raw", html, args.repeat)
+        print(f"warm rebuild, 1×, in one process: bulletinpress {ours[0]:.2f} s ({ours[1]:.2f}–{ours[2]:.2f}), "
+              f"WeasyPrint {raw[0]:.2f} s ({raw[1]:.2f}–{raw[2]:.2f}), ratio {ours[0] / raw[0]:.2f}", flush=True)
 
         batch = [make_issue(folder / "batch", 1, f"b{i}") for i in range(args.batch)]
+        batch_times = {}
         for jobs in (1, 2):
-            elapsed, _ = timed([PY, "-m", "bulletinpress", "build", *map(str, batch), "--jobs", str(jobs), "--force"])
-            print(f"batch of {args.batch} (1×) --jobs {jobs}: {elapsed:.2f} s", flush=True)
-            rows.append(("batch", jobs, elapsed))
-        one, two = rows[-2][2], rows[-1][2]
-        print(f"--jobs 2 is {one / two:.2f}× as fast as --jobs 1")
+            batch_times[jobs], peak = timed([PY, "-m", "bulletinpress", "build", *map(str, batch), "--jobs", str(jobs), "--force"])
+            print(f"batch of {args.batch} (1×) --jobs {jobs}: {batch_times[jobs]:.2f} s, peak {peak / 1024:.0f} MB (the parent)", flush=True)
+        print(f"--jobs 2 is {batch_times[1] / batch_times[2]:.2f}× as fast as --jobs 1")
 
         for label, command in (("--help", ["--help"]), ("check", ["check", str(issue)])):
-            times = [timed([PY, "-m", "bulletinpress", *command])[0] for _ in range(args.repeat)]
-            print(f"bulletinpress {label}: {summary(times)}")
-        try:
-            import typst  # noqa: F401
-        except ImportError:
-            print("typst: not installed (pip install typst to compare)")
+            values = [timed([str(Path(PY).parent / "bulletinpress"), *command])[0] for _ in range(args.repeat)]
+            print(f"bulletinpress {label}: {summary(values)}")
+        values = [timed([PY, "-c", "import weasyprint"])[0] for _ in range(args.repeat)]
+        print(f"python -c 'import weasyprint' (for scale): {summary(values)}")
 
 
 if __name__ == "__main__":

@@ -47,8 +47,6 @@ def build_once(path: Path, print_build: bool) -> None:
 
     with stage("check (load, validate, images, glyphs)"):
         checked = api.check(path)
-    with stage("html (context, typeset, Jinja2)"):
-        api.html(checked)
     options = PrintOptions() if print_build else None
     with stage("pdf (WeasyPrint + ours, below)"):
         pdf, _, _ = api._pdf(checked, options, allow_overflow=True)
@@ -67,7 +65,7 @@ def instrument() -> None:
     import weasyprint
     from weasyprint import document
 
-    from bulletinpress import justify, printing, render_pdf
+    from bulletinpress import api, justify, printing, render_pdf
 
     justify.install()
     from weasyprint.layout import inline
@@ -78,6 +76,7 @@ def instrument() -> None:
     timed_function(line_break.Layout, "set_text", "  of which WeasyPrint+ours: Layout.set_text")
     timed_function(weasyprint.HTML, "render", "  WeasyPrint render (parse, style, layout)")
     timed_function(document.Document, "write_pdf", "  WeasyPrint write_pdf")
+    timed_function(api, "html", "  ours: html (context, typeset, Jinja2)")
     timed_function(render_pdf, "_count_content", "  ours: overflow count")
     timed_function(render_pdf, "_collect_images", "  ours: image ppi")
     timed_function(render_pdf, "_stylesheet", "  stylesheets (parsed once per process)")

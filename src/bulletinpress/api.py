@@ -164,6 +164,7 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
     pdf, report = render_pdf.render(
         page_html, issue_dir, list(checked.layout.stylesheets), roots, options,
         extra_css=extra_css, max_pages=checked.layout.pages,
+        measure_images=print_options is not None and any(checks.image_locs(checked.issue)),
     )
     source = checked.source
     problems = [Diagnostic(source.path, 1, 1, f"refused to load '{url}': only files inside the project can be used") for url in report.refused]

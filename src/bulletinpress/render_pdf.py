@@ -157,9 +157,10 @@ def render(
     *,
     extra_css: str = "",
     max_pages: int | None = None,
+    measure_images: bool = False,
 ) -> tuple[bytes, RenderReport]:
     """The PDF bytes, and a report of every resource refused, every warning WeasyPrint gave,
-    what ran past `max_pages`, and each image's effective resolution."""
+    what ran past `max_pages`, and (if `measure_images`) each image's effective resolution."""
     weasyprint = load_weasyprint()
 
     from . import justify
@@ -186,7 +187,7 @@ def render(
         if max_pages is not None:
             for page in rendered.pages[max_pages:]:
                 _count_content(page._page_box, None, report.overflow)
-        for page in rendered.pages:
+        for page in rendered.pages if measure_images else ():
             _collect_images(page._page_box, None, report.images)
         pdf = rendered.write_pdf(**metadata)
     finally:

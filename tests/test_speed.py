@@ -1,0 +1,104 @@
+"""The speed work's correctness: each shortcut gives the answers of the slow path it replaces.
+
+Timings themselves are measured by bench/run.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bulletinpress import render_pdf
+from bulletinpress.check import Coverage, font_coverage
+from conftest import SAMPLE_ZH, run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0", "c", "m",
+     "libgobject-2.0-0", "harfbuzz-vector-0.0", "no-such-library-anywhere"],
+)
+def test_library_finder_answers_as_ctypes_does(name):
+    finder = render_pdf._library_finder(ctypes.util.find_library)
+    assert finder is not ctypes.util.find_library  # ldconfig is there: the fast path is in use
+    assert finder(name) == ctypes.util.find_library(name)
+
+
+def test_library_finder_falls_back_when_ldconfig_is_missing(monkeypatch):
+    def missing(*args, **kwargs):
+        raise FileNotFoundError("/sbin/ldconfig")
+
+    monkeypatch.setattr(render_pdf.subprocess, "run", missing)
+    original = ctypes.util.find_library
+    assert render_pdf._library_finder(original) is original
+
+
+def test_weasyprint_import_leaves_ctypes_as_it_was():
+    run = subprocess.run(
+        [sys.executable, "-c", "import ctypes.util; f = ctypes.util.find_library\n"
+         "from bulletinpress import render_pdf; w = render_pdf.load_weasyprint()\n"
+         "assert ctypes.util.find_library is f; assert w.text.ffi.harfbuzz_subset is not None; print('ok')"],
+        capture_output=True, text=True,
+    )
+    assert run.stdout.strip() == "ok", run.stderr
+
+
+def test_coverage_merges_and_bisects():
+    coverage = Coverage([(0x4E00, 0x4E10), (0x41, 0x5A), (0x4E11, 0x4E20), (0x4E05, 0x4E06)])
+    assert coverage.starts == [0x41, 0x4E00] and coverage.ends == [0x5A, 0x4E20]
+    assert 0x41 in coverage and 0x5A in coverage and 0x4E20 in coverage
+    assert 0x40 not in coverage and 0x5B not in coverage and 0x4E21 not in coverage and 0 not in coverage
+    assert coverage and not Coverage([])
+
+
+def test_font_coverage_matches_fontconfig_char_by_char():
+    """The ranges say what `fc-match` says, for characters in and out of the font."""
+    coverage, missing = font_coverage(("Noto Serif CJK SC",), "zh-cn")
+    assert missing == ()
+    for char in "产业工人队伍A、。—“”\U0001F600\u0E01":
+        listed = subprocess.run(
+            ["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True
+        ).stdout
+        in_font = "Noto Serif CJK SC" in listed
+        assert (ord(char) in coverage) == in_font, char
+
+
+def test_a_missing_font_is_named_and_others_still_count():
+    coverage, missing = font_coverage(("No Such Font Family", "Noto Serif CJK SC"), "zh-cn")
+    assert missing == ("No Such Font Family",)
+    assert ord("产") in coverage
+
+
+def test_help_and_check_do_not_import_the_renderers():
+    """--help and check stay fast because WeasyPrint, Jinja2 and rich are never imported."""
+    code = (
+        "import sys\n"
+        "from bulletinpress import cli\n"
+        "sys.argv = ['bulletinpress', *sys.argv[1:]]\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'jinja2', 'rich', 'pikepdf') if m in sys.modules), file=sys.stderr)"
+    )
+    for args in (["--help"], ["check", SAMPLE_ZH]):
+        run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+        assert run.stderr.strip().splitlines()[-1] == "[]", (args, run.stderr)
+
+
+def test_bench_issue_and_typst_source(tmp_path):
+    """The benchmark's generated issue builds, and its Typst twin carries the same text as literals."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    issue = bench.make_issue(tmp_path, 2, "x2")
+    assert run_cli("check", issue).code == 0
+    source = bench.typst_source(issue)
+    assert source.count('#align(center, text(font: "LXGW WenKai"') == 2 * 7  # a district label per report
+    assert '#"近日，市总工会组织调研组先后赴国网綦江供电公司' in source
+    assert "\n#columns(2" in source and source.rstrip().endswith("]")
