@@ -102,3 +102,48 @@ def test_bench_issue_and_typst_source(tmp_path):
     assert source.count('#align(center, text(font: "LXGW WenKai"') == 2 * 7  # a district label per report
     assert '#"近日，市总工会组织调研组先后赴国网綦江供电公司' in source
     assert "\n#columns(2" in source and source.rstrip().endswith("]")
+
+
+DEFERRED_OR_NOT = """
+import sys
+from pathlib import Path
+from bulletinpress import api, render_pdf
+from bulletinpress.printing import PrintOptions
+if sys.argv[1] == "copy":
+    render_pdf._defer_font_files = lambda: None  # WeasyPrint as it comes: every font file copied
+checked = api.check(Path(sys.argv[2]))
+screen, _, _ = api._pdf(checked, None, allow_overflow=True)
+printed, _, _ = api._pdf(checked, PrintOptions(), allow_overflow=True)
+Path(sys.argv[3]).write_bytes(screen + b"%%%%" + printed)
+"""
+
+
+def test_deferred_font_files_change_no_byte_of_the_pdf(tmp_path):
+    """Fonts are read from HarfBuzz only when needed: the PDFs are the same, byte for byte."""
+    outputs = []
+    for mode in ("copy", "defer"):
+        out = tmp_path / f"{mode}.bin"
+        run = subprocess.run([sys.executable, "-c", DEFERRED_OR_NOT, mode, SAMPLE_ZH, str(out)], capture_output=True, text=True, cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+        outputs.append(out.read_bytes())
+    assert len(outputs[0]) > 100_000 and outputs[0] == outputs[1]
+
+
+def test_font_file_is_read_when_weasyprint_asks_for_it():
+    """Something that reads a font's whole file before subsetting still gets the bytes."""
+    from weasyprint.pdf.fonts import Font
+
+    render_pdf.load_weasyprint()
+    from weasyprint.text.ffi import pango
+
+    fonts = render_pdf.font_config()
+    description = pango.pango_font_description_new()
+    pango.pango_font_description_set_family(description, b"Noto Serif CJK SC")
+    pango.pango_font_description_set_absolute_size(description, 12 * 1024)
+    context = pango.pango_font_map_create_context(fonts.font_map)
+    pango_font = pango.pango_font_map_load_font(fonts.font_map, context, description)
+    font = Font(pango_font, description, 12)
+    assert isinstance(font.__dict__["_file_content"], render_pdf._FaceData)  # nothing copied yet
+    data = font.file_content
+    assert isinstance(data, bytes) and len(data) > 10_000_000  # the whole collection (.ttc)
+    assert data[:4] == b"ttcf" and font.file_content is data  # read once, then kept

@@ -8,6 +8,7 @@ built-in styles) and refuses everything else. WeasyPrint is imported lazily: `ch
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import re
@@ -57,7 +58,59 @@ def load_weasyprint():
         import weasyprint
     finally:
         ctypes.util.find_library = original
+    _defer_font_files()
     return weasyprint
+
+
+class _FaceData:
+    """A font face's file, not yet copied out of HarfBuzz."""
+
+    def __init__(self, face, read):
+        self.face, self.read = face, read
+
+    def __bool__(self) -> bool:
+        from weasyprint.text.ffi import harfbuzz
+
+        blob = harfbuzz.hb_face_reference_blob(self.face)
+        try:
+            return harfbuzz.hb_blob_get_length(blob) > 0
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+
+def _defer_font_files() -> None:
+    """Copy a font's file out of HarfBuzz only when WeasyPrint reads it.
+
+    WeasyPrint's PDF `Font` copies the whole font file into Python when it is created, and
+    all of a document's fonts are created before the first is subset: with the CJK faces
+    (20-27 MB each) that is ~90 MB of a build's peak memory, and a copy per font per build.
+    Subsetting reads the face, not the copy; the copy is made only if something reads
+    `file_content` before the subset replaces it (a variable font, an unsubset font)."""
+    from weasyprint.pdf import fonts
+
+    source = inspect.getsource(fonts.Font.__init__)
+    if "self.file_content = get_hb_object_data(self.hb_face)" not in source:
+        raise RuntimeError("WeasyPrint's Font no longer reads its font file as bulletinpress expects")
+    read = fonts.get_hb_object_data
+
+    def get_hb_object_data(hb_object, ot_color=None, glyph=None):
+        if ot_color is None:
+            return _FaceData(hb_object, read)
+        return read(hb_object, ot_color, glyph)
+
+    def get_file_content(font):
+        value = font.__dict__["_file_content"]
+        if isinstance(value, _FaceData):
+            value = font.__dict__["_file_content"] = value.read(value.face)
+        return value
+
+    def set_file_content(font, value):
+        if isinstance(value, _FaceData) and value.face != font.hb_face:
+            value = value.read(value.face)  # a subset face: read it while it is alive
+        font.__dict__["_file_content"] = value
+
+    fonts.get_hb_object_data = get_hb_object_data
+    fonts.Font.file_content = property(get_file_content, set_file_content)
 
 
 def _library_finder(original):
