@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletinpress import render_pdf
+from bulletinpress import engine, render_pdf
 from bulletinpress.check import Coverage, font_coverage
 from conftest import SAMPLE_ZH, run_cli
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
      "libgobject-2.0-0", "harfbuzz-vector-0.0", "no-such-library-anywhere"],
 )
 def test_library_finder_answers_as_ctypes_does(name):
-    finder = render_pdf._library_finder(ctypes.util.find_library)
+    finder = engine._library_finder(ctypes.util.find_library)
     assert finder is not ctypes.util.find_library  # ldconfig is there: the fast path is in use
     assert finder(name) == ctypes.util.find_library(name)
 
@@ -34,15 +34,15 @@ def test_library_finder_falls_back_when_ldconfig_is_missing(monkeypatch):
     def missing(*args, **kwargs):
         raise FileNotFoundError("/sbin/ldconfig")
 
-    monkeypatch.setattr(render_pdf.subprocess, "run", missing)
+    monkeypatch.setattr(engine.subprocess, "run", missing)
     original = ctypes.util.find_library
-    assert render_pdf._library_finder(original) is original
+    assert engine._library_finder(original) is original
 
 
 def test_weasyprint_import_leaves_ctypes_as_it_was():
     run = subprocess.run(
         [sys.executable, "-c", "import ctypes.util; f = ctypes.util.find_library\n"
-         "from bulletinpress import render_pdf; w = render_pdf.load_weasyprint()\n"
+         "from bulletinpress import engine; w = engine.load_weasyprint()\n"
          "assert ctypes.util.find_library is f; assert w.text.ffi.harfbuzz_subset is not None; print('ok')"],
         capture_output=True, text=True,
     )
@@ -107,10 +107,10 @@ def test_bench_issue_and_typst_source(tmp_path):
 DEFERRED_OR_NOT = """
 import sys
 from pathlib import Path
-from bulletinpress import api, render_pdf
+from bulletinpress import api, engine
 from bulletinpress.printing import PrintOptions
 if sys.argv[1] == "copy":
-    render_pdf._defer_font_files = lambda: None  # WeasyPrint as it comes: every font file copied
+    engine._defer_font_files = lambda: None  # WeasyPrint as it comes: every font file copied
 checked = api.check(Path(sys.argv[2]))
 screen, _, _ = api._pdf(checked, None, allow_overflow=True)
 printed, _, _ = api._pdf(checked, PrintOptions(), allow_overflow=True)
@@ -133,7 +133,7 @@ def test_font_file_is_read_when_weasyprint_asks_for_it():
     """Something that reads a font's whole file before subsetting still gets the bytes."""
     from weasyprint.pdf.fonts import Font
 
-    render_pdf.load_weasyprint()
+    engine.load_weasyprint()
     from weasyprint.text.ffi import pango
 
     fonts = render_pdf.font_config()
@@ -143,7 +143,17 @@ def test_font_file_is_read_when_weasyprint_asks_for_it():
     context = pango.pango_font_map_create_context(fonts.font_map)
     pango_font = pango.pango_font_map_load_font(fonts.font_map, context, description)
     font = Font(pango_font, description, 12)
-    assert isinstance(font.__dict__["_file_content"], render_pdf._FaceData)  # nothing copied yet
+    assert isinstance(font.__dict__["_file_content"], engine._FaceData)  # nothing copied yet
     data = font.file_content
     assert isinstance(data, bytes) and len(data) > 10_000_000  # the whole collection (.ttc)
     assert data[:4] == b"ttcf" and font.file_content is data  # read once, then kept
+
+
+def test_a_moved_font_seam_fails_loudly(monkeypatch):
+    """A WeasyPrint whose Font reads its file differently stops the build instead of guessing."""
+    from bulletinpress.justify import SeamChanged
+
+    engine.load_weasyprint()
+    monkeypatch.setattr(engine.inspect, "getsource", lambda obj: "def __init__(self): pass")
+    with pytest.raises(SeamChanged, match="engine.py"):
+        engine._defer_font_files()

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import inspect
 
-_installed = False
+from .engine import SeamChanged
 
-class SeamChanged(RuntimeError):
-    """WeasyPrint's internals moved; update justify.py for the new version."""
+_installed = False
 
 
 def is_cjk(char: str) -> bool:
