@@ -8,6 +8,7 @@ import pytest
 
 from bulletinpress import load
 from bulletinpress.errors import ContentError
+from conftest import SAMPLE_EN, SAMPLE_ZH
 
 
 def read_text(tmp_path: Path, text: str | bytes) -> load.Source:
@@ -94,3 +95,18 @@ def test_position_inside_a_block_body(tmp_path):
     source = read_text(tmp_path, "lead:\n  body: |\n    第一行\n    第二行X\n")
     offset = source.data["lead"]["body"].index("X")
     assert source.locate_in_text(("lead", "body"), offset) == load.Position(4, 8)
+
+
+@pytest.mark.parametrize("sample", [SAMPLE_ZH, SAMPLE_EN, *sorted(str(p) for p in (Path(__file__).parent / "bad").glob("*.yaml"))])
+def test_libyaml_and_pure_python_parsers_agree(sample, monkeypatch):
+    """The fast parser is used when it can be: same data, same positions, same errors."""
+    def outcome():
+        try:
+            source = load.read(Path(sample))
+        except ContentError as exc:
+            return [str(d) for d in exc.diagnostics]
+        return source.data, source.values, dict(source.errors)
+
+    fast = outcome()
+    monkeypatch.delattr(load.yaml, "CSafeLoader")
+    assert outcome() == fast

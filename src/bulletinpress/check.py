@@ -72,15 +72,16 @@ def glyphs(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
         problems.append(Diagnostic(source.path, 1, 1, f"font '{family}' named by layout '{layout.name}' is not installed"))
     if not coverage:
         return problems
+    printable: dict[str, bool] = {}  # each distinct character is looked up once
     for loc, node in source.scalars.items():
         if not isinstance(node.value, str) or (loc and loc[-1] in _NOT_PRINTED):
             continue
-        reported: set[str] = set()
-        for offset, char in enumerate(node.value):
-            if char in reported or char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
-                continue
-            if ord(char) not in coverage:
-                reported.add(char)
+        for char in set(node.value) - printable.keys():
+            printable[char] = char.isspace() or unicodedata.category(char) in ("Cc", "Cf") or ord(char) in coverage
+        missing = {char for char in set(node.value) if not printable[char]}
+        for offset, char in enumerate(node.value if missing else ()):
+            if char in missing:
+                missing.discard(char)  # named once per field, at its first place
                 pos = source.locate_in_text(loc, offset)
                 name = unicodedata.name(char, "unnamed character")
                 problems.append(
