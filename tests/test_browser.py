@@ -56,7 +56,9 @@ def test_preview_follows_the_editor(browser, served):
 
     path.write_text(MINIMAL.replace("标题", "改过的标题"), encoding="utf-8")
     page.wait_for_function("document.querySelector('img.page').alt.includes('改过的标题')", timeout=30_000)
-    assert page.evaluate("document.querySelector('img.page').naturalWidth") > 100  # the page image loaded
+    # the new page image loads after its alt text is set: wait for it, then look at it
+    page.wait_for_function("document.querySelector('img.page').complete", timeout=30_000)
+    assert page.evaluate("document.querySelector('img.page').naturalWidth") > 100
 
     path.write_text(MINIMAL.replace("  title: 标题\n", "  titel: 标题\n"), encoding="utf-8")
     page.wait_for_function("document.getElementById('error').textContent.includes('error')", timeout=30_000)

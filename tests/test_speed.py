@@ -6,6 +6,7 @@ Timings themselves are measured by bench/run.py, never asserted here.
 from __future__ import annotations
 
 import ctypes.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,37 @@ def test_a_moved_font_seam_fails_loudly(monkeypatch):
     monkeypatch.setattr(engine.inspect, "getsource", lambda obj: "def __init__(self): pass")
     with pytest.raises(SeamChanged, match="engine.py"):
         engine._defer_font_files()
+
+
+PARSED = """
+import hashlib, sys
+from cffi import cparser
+parsed = []
+original = cparser.Parser._internal_parse
+cparser.Parser._internal_parse = lambda self, *args: parsed.append(1) or original(self, *args)
+from bulletinpress import engine
+weasyprint = engine.load_weasyprint()
+from weasyprint.text.ffi import ffi
+declarations = sorted((name, str(tp)) for name, (tp, _) in ffi._parser._declarations.items())
+pdf = weasyprint.HTML(string="<p lang=zh>产业工人队伍 WeasyPrint</p>").write_pdf(pdf_identifier=b"x")
+print(hashlib.sha256(repr(declarations).encode()).hexdigest(), len(declarations), hashlib.sha256(pdf).hexdigest(), len(parsed))
+"""
+
+
+def test_parsed_c_declarations_are_cached_and_give_the_same_weasyprint(tmp_path):
+    """First run parses and stores; the next loads; a damaged cache is parsed again. Same
+    declarations and the same PDF every time."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def run():
+        result = subprocess.run([sys.executable, "-c", PARSED], capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    *parsed, parses = run()
+    cached = list((tmp_path / "bulletinpress").glob("cffi-*.pickle"))
+    assert len(cached) == 1 and int(parsed[1]) > 200 and parses == "1"
+    assert run() == [*parsed, "0"]  # loaded, not parsed
+    cached[0].write_bytes(b"not a pickle")
+    assert run() == [*parsed, "1"]
+    assert cached[0].read_bytes() != b"not a pickle"  # written again

@@ -1,20 +1,26 @@
 """WeasyPrint, loaded once per process, faster and leaner than a plain import.
 
-Two measured costs of WeasyPrint itself are removed here (docs/speed.md): finding its C
-libraries (~0.4 s of every cold start) and copying every font file whole into each PDF
-(~90 MB of peak memory with the CJK faces). Both change no byte of the output; each checks
+Three measured costs of WeasyPrint itself are removed here (docs/speed.md): finding its C
+libraries (~0.4 s of every cold start), parsing its C declarations (~0.3 s), and copying
+every font file whole into each PDF (~90 MB of peak memory with the CJK faces). Both change no byte of the output; each checks
 that WeasyPrint still looks as expected and raises `SeamChanged` otherwise, like the
 justification in justify.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import os
+import pickle
 import re
 import struct
 import subprocess
+import sys
+import weakref
+from contextlib import suppress
 from functools import lru_cache
+from pathlib import Path
 
 
 class SeamChanged(RuntimeError):
@@ -23,21 +29,68 @@ class SeamChanged(RuntimeError):
 
 @lru_cache(maxsize=1)
 def load_weasyprint():
-    """Import WeasyPrint, finding its C libraries in one `ldconfig -p` run.
+    """Import WeasyPrint once per process, without two costs of a plain import.
 
-    WeasyPrint tries up to six names per library and cffi asks ctypes' `find_library` for
-    each miss: some twenty `ldconfig`/`gcc` subprocesses, ~0.4 s of every cold build. The
-    answers are the same as find_library's (same table, same match), read once."""
+    - WeasyPrint tries up to six names per C library and cffi asks ctypes' `find_library`
+      for each miss: some twenty `ldconfig`/`gcc` subprocesses, ~0.4 s. They are answered
+      from one `ldconfig -p` read, with ctypes' own matching rule.
+    - cffi parses WeasyPrint's C declarations with pycparser at every import, ~0.3 s. The
+      parsed declarations are kept in the user's cache folder, keyed by the source text
+      and the cffi, pycparser and Python versions, like Python's own .pyc files."""
     import ctypes.util
 
-    original = ctypes.util.find_library
-    ctypes.util.find_library = _library_finder(original)
+    from cffi import cparser
+
+    find_library, parse = ctypes.util.find_library, cparser.Parser.parse
+    ctypes.util.find_library = _library_finder(find_library)
+    cparser.Parser.parse = _cached_parse(parse)
     try:
         import weasyprint
     finally:
-        ctypes.util.find_library = original
+        ctypes.util.find_library, cparser.Parser.parse = find_library, parse
     _defer_font_files()
     return weasyprint
+
+
+def cache_dir() -> Path:
+    """Where parsed C declarations are kept between runs (XDG_CACHE_HOME, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletinpress"
+
+
+def _cached_parse(parse):
+    """cffi's Parser.parse, answered from the cache when a fresh parser is given a source
+    it has parsed before; any problem with the cache falls back to parsing."""
+    import cffi
+    import pycparser
+
+    def cached(parser, csource, *args, **kwargs):
+        if parser._declarations:  # not a fresh parser: its state is more than this source
+            return parse(parser, csource, *args, **kwargs)
+        versions = (cffi.__version__, pycparser.__version__, sys.version_info[:2], args, sorted(kwargs.items()))
+        key = hashlib.sha256(repr(versions).encode() + csource.encode()).hexdigest()[:32]
+        path = cache_dir() / f"cffi-{key}.pickle"
+        try:
+            state = pickle.loads(path.read_bytes())
+            parser.__dict__.update(state, _structnode2type=weakref.WeakKeyDictionary())
+            return None
+        except Exception:  # missing, unreadable, or from another library version: parse
+            parser.__dict__.update(_fresh_parser_state())
+        parse(parser, csource, *args, **kwargs)
+        state = {k: v for k, v in parser.__dict__.items() if k != "_structnode2type"}
+        with suppress(Exception):  # a read-only home is no error: next time parses again
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(path)
+        return None
+
+    return cached
+
+
+def _fresh_parser_state() -> dict:
+    from cffi import cparser
+
+    return {k: v for k, v in cparser.Parser().__dict__.items()}
 
 
 class _FaceData:
