@@ -92,8 +92,10 @@ def main() -> None:
     start = time.perf_counter()
     with stage("import bulletinpress (api)"):
         from bulletinpress import api  # noqa: F401
-    with stage("import WeasyPrint"):
-        import weasyprint  # noqa: F401
+    with stage("import WeasyPrint (engine.load_weasyprint)"):
+        from bulletinpress import engine
+
+        engine.load_weasyprint()
     instrument()
     build_once(args.issue, args.print_build)
     total = time.perf_counter() - start
