@@ -192,3 +192,11 @@ def test_parsed_c_declarations_are_cached_and_give_the_same_weasyprint(tmp_path)
     cached[0].write_bytes(b"not a pickle")
     assert run() == [*parsed, "1"]
     assert cached[0].read_bytes() != b"not a pickle"  # written again
+
+
+def test_no_home_means_no_cache_not_a_folder_in_the_project(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "relative-home")
+    assert engine.cache_dir() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert engine.cache_dir() == tmp_path / "bulletinpress"

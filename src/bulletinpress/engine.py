@@ -52,9 +52,11 @@ def load_weasyprint():
     return weasyprint
 
 
-def cache_dir() -> Path:
-    """Where parsed C declarations are kept between runs (XDG_CACHE_HOME, else ~/.cache)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletinpress"
+def cache_dir() -> Path | None:
+    """Where parsed C declarations are kept between runs (XDG_CACHE_HOME, else ~/.cache);
+    None when there is no home to keep them in (never a folder relative to the project)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
+    return base / "bulletinpress" if base.is_absolute() else None
 
 
 def _cached_parse(parse):
@@ -64,11 +66,12 @@ def _cached_parse(parse):
     import pycparser
 
     def cached(parser, csource, *args, **kwargs):
-        if parser._declarations:  # not a fresh parser: its state is more than this source
+        folder = cache_dir()
+        if parser._declarations or folder is None:  # not a fresh parser, or nowhere to keep it
             return parse(parser, csource, *args, **kwargs)
         versions = (cffi.__version__, pycparser.__version__, sys.version_info[:2], args, sorted(kwargs.items()))
         key = hashlib.sha256(repr(versions).encode() + csource.encode()).hexdigest()[:32]
-        path = cache_dir() / f"cffi-{key}.pickle"
+        path = folder / f"cffi-{key}.pickle"
         try:
             state = pickle.loads(path.read_bytes())
             parser.__dict__.update(state, _structnode2type=weakref.WeakKeyDictionary())
