@@ -15,7 +15,7 @@ import pytest
 
 from bulletinpress import engine, render_pdf
 from bulletinpress.check import Coverage, font_coverage
-from conftest import SAMPLE_ZH, run_cli
+from conftest import SAMPLE_EN, SAMPLE_ZH, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,12 +119,14 @@ Path(sys.argv[3]).write_bytes(screen + b"%%%%" + printed)
 """
 
 
-def test_deferred_font_files_change_no_byte_of_the_pdf(tmp_path):
-    """Fonts are read from HarfBuzz only when needed: the PDFs are the same, byte for byte."""
+@pytest.mark.parametrize("sample", [SAMPLE_ZH, SAMPLE_EN])
+def test_deferred_font_files_change_no_byte_of_the_pdf(tmp_path, sample):
+    """Fonts are read from HarfBuzz only when needed: the PDFs are the same, byte for byte
+    (CFF-based CJK collections, TrueType Latin and Kai faces)."""
     outputs = []
     for mode in ("copy", "defer"):
         out = tmp_path / f"{mode}.bin"
-        run = subprocess.run([sys.executable, "-c", DEFERRED_OR_NOT, mode, SAMPLE_ZH, str(out)], capture_output=True, text=True, cwd=ROOT)
+        run = subprocess.run([sys.executable, "-c", DEFERRED_OR_NOT, mode, sample, str(out)], capture_output=True, text=True, cwd=ROOT)
         assert run.returncode == 0, run.stderr
         outputs.append(out.read_bytes())
     assert len(outputs[0]) > 100_000 and outputs[0] == outputs[1]
