@@ -2,9 +2,10 @@
 
 Three measured costs of WeasyPrint itself are removed here (docs/speed.md): finding its C
 libraries (~0.4 s of every cold start), parsing its C declarations (~0.3 s), and copying
-every font file whole into each PDF (~90 MB of peak memory with the CJK faces). Both change no byte of the output; each checks
-that WeasyPrint still looks as expected and raises `SeamChanged` otherwise, like the
-justification in justify.py.
+every font file whole into each PDF (~90 MB of peak memory with the CJK faces). None of
+them changes a byte of the output (tests/test_speed.py). The last one reaches into
+WeasyPrint's `Font`, so it checks that `Font` still reads its file as expected and raises
+`SeamChanged` otherwise, like the justification in justify.py.
 """
 
 from __future__ import annotations
@@ -29,14 +30,15 @@ class SeamChanged(RuntimeError):
 
 @lru_cache(maxsize=1)
 def load_weasyprint():
-    """Import WeasyPrint once per process, without two costs of a plain import.
+    """Import WeasyPrint once per process, without three costs of a plain import.
 
     - WeasyPrint tries up to six names per C library and cffi asks ctypes' `find_library`
       for each miss: some twenty `ldconfig`/`gcc` subprocesses, ~0.4 s. They are answered
       from one `ldconfig -p` read, with ctypes' own matching rule.
     - cffi parses WeasyPrint's C declarations with pycparser at every import, ~0.3 s. The
       parsed declarations are kept in the user's cache folder, keyed by the source text
-      and the cffi, pycparser and Python versions, like Python's own .pyc files."""
+      and the cffi, pycparser and Python versions, like Python's own .pyc files.
+    - Each PDF font's file is copied out of HarfBuzz only if read (`_defer_font_files`)."""
     import ctypes.util
 
     from cffi import cparser
@@ -93,7 +95,7 @@ def _cached_parse(parse):
 def _fresh_parser_state() -> dict:
     from cffi import cparser
 
-    return {k: v for k, v in cparser.Parser().__dict__.items()}
+    return dict(cparser.Parser().__dict__)
 
 
 class _FaceData:
