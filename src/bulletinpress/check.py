@@ -76,9 +76,10 @@ def glyphs(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
     for loc, node in source.scalars.items():
         if not isinstance(node.value, str) or (loc and loc[-1] in _NOT_PRINTED):
             continue
-        for char in set(node.value) - printable.keys():
+        chars = set(node.value)
+        for char in chars - printable.keys():
             printable[char] = char.isspace() or unicodedata.category(char) in ("Cc", "Cf") or ord(char) in coverage
-        missing = {char for char in set(node.value) if not printable[char]}
+        missing = {char for char in chars if not printable[char]}
         for offset, char in enumerate(node.value if missing else ()):
             if char in missing:
                 missing.discard(char)  # named once per field, at its first place
