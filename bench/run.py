@@ -55,7 +55,7 @@ def make_issue(folder: Path, times: int, name: str, layout: str = "twocol") -> P
 
 def typst_source(issue: Path) -> str:
     """The issue as a Typst document: masthead, then two columns of the same text in the same fonts."""
-    from bulletinpress.text import paragraphs
+    from bulletinpress.compose.markup import paragraphs
 
     data = yaml.safe_load(issue.read_text(encoding="utf-8"))
 

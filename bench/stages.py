@@ -42,8 +42,10 @@ def timed_function(module, name: str, label: str) -> None:
 
 
 def build_once(path: Path, print_build: bool) -> None:
-    from bulletinpress import api, output, render_pdf
-    from bulletinpress.printing import PrintOptions
+    from bulletinpress import api
+    from bulletinpress.press import output
+    from bulletinpress.weasy import render as render_pdf
+    from bulletinpress.press.pdfx import PrintOptions
 
     with stage("check (load, validate, images, glyphs)"):
         checked = api.check(path)
@@ -53,7 +55,7 @@ def build_once(path: Path, print_build: bool) -> None:
     with stage("atomic write"):
         output.write_atomic(Path("/tmp/bulletinpress-stages.pdf"), pdf)
     if print_build:
-        from bulletinpress import preflight
+        from bulletinpress.press import preflight
 
         with stage("preflight"):
             preflight.check(Path("/tmp/bulletinpress-stages.pdf"))
@@ -65,7 +67,10 @@ def instrument() -> None:
     import weasyprint
     from weasyprint import document
 
-    from bulletinpress import api, justify, printing, render_pdf
+    from bulletinpress import api
+    from bulletinpress.press import pdfx as printing
+    from bulletinpress.weasy import justify
+    from bulletinpress.weasy import render as render_pdf
 
     justify.install()
     from weasyprint.layout import inline
@@ -93,7 +98,7 @@ def main() -> None:
     with stage("import bulletinpress (api)"):
         from bulletinpress import api  # noqa: F401
     with stage("import WeasyPrint (engine.load_weasyprint)"):
-        from bulletinpress import engine
+        from bulletinpress.weasy import engine
 
         engine.load_weasyprint()
     instrument()

@@ -16,15 +16,13 @@ from pathlib import Path
 import pymupdf
 import yaml
 
+from bulletinpress.compose.chars import is_han
+
 CLOSING = set("，。、；：？！”’）》」』】〕〉")
 OPENING = set("“‘（《「『【〔〈")
 PUNCT = CLOSING | OPENING
 NO_LINE_START = CLOSING | set("·・／～%‰℃")
 LOOSE = 0.08  # em: gaps at which justify.py treats a line as loose
-
-
-def is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
 
 
 def is_latin(char: str) -> bool:

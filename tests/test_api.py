@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 
-from bulletinpress import api, render_pdf
+from bulletinpress import api
+from bulletinpress.weasy import render as render_pdf
 from bulletinpress.errors import ContentError
 from conftest import MINIMAL, ROOT, write_issue
 

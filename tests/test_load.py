@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletinpress import load
+from bulletinpress.source import load
 from bulletinpress.errors import ContentError
 from conftest import SAMPLE_EN, SAMPLE_ZH
 

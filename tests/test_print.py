@@ -13,8 +13,8 @@ import pymupdf
 import pytest
 from PIL import Image
 
-from bulletinpress import impose, preflight
-from bulletinpress.printing import PrintOptions, rgb_to_cmyk
+from bulletinpress.press import impose, preflight
+from bulletinpress.press.pdfx import PrintOptions, rgb_to_cmyk
 from conftest import MINIMAL, SAMPLE_ZH, run_cli, write_issue
 
 MM = 72 / 25.4

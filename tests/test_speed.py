@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletinpress import engine, render_pdf
-from bulletinpress.check import Coverage, font_coverage
+from bulletinpress.weasy import engine
+from bulletinpress.weasy import render as render_pdf
+from bulletinpress.source.check import Coverage, font_coverage
 from conftest import SAMPLE_EN, SAMPLE_ZH, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def test_library_finder_falls_back_when_ldconfig_is_missing(monkeypatch):
 def test_weasyprint_import_leaves_ctypes_as_it_was():
     run = subprocess.run(
         [sys.executable, "-c", "import ctypes.util; f = ctypes.util.find_library\n"
-         "from bulletinpress import engine; w = engine.load_weasyprint()\n"
+         "from bulletinpress.weasy import engine; w = engine.load_weasyprint()\n"
          "assert ctypes.util.find_library is f; assert w.text.ffi.harfbuzz_subset is not None; print('ok')"],
         capture_output=True, text=True,
     )
@@ -108,8 +109,9 @@ def test_bench_issue_and_typst_source(tmp_path):
 DEFERRED_OR_NOT = """
 import sys
 from pathlib import Path
-from bulletinpress import api, engine
-from bulletinpress.printing import PrintOptions
+from bulletinpress import api
+from bulletinpress.weasy import engine
+from bulletinpress.press.pdfx import PrintOptions
 if sys.argv[1] == "copy":
     engine._defer_font_files = lambda: None  # WeasyPrint as it comes: every font file copied
 checked = api.check(Path(sys.argv[2]))
@@ -154,7 +156,7 @@ def test_font_file_is_read_when_weasyprint_asks_for_it():
 
 def test_a_moved_font_seam_fails_loudly(monkeypatch):
     """A WeasyPrint whose Font reads its file differently stops the build instead of guessing."""
-    from bulletinpress.justify import SeamChanged
+    from bulletinpress.errors import SeamChanged
 
     engine.load_weasyprint()
     monkeypatch.setattr(engine.inspect, "getsource", lambda obj: "def __init__(self): pass")
@@ -168,7 +170,7 @@ from cffi import cparser
 parsed = []
 original = cparser.Parser._internal_parse
 cparser.Parser._internal_parse = lambda self, *args: parsed.append(1) or original(self, *args)
-from bulletinpress import engine
+from bulletinpress.weasy import engine
 weasyprint = engine.load_weasyprint()
 from weasyprint.text.ffi import ffi
 declarations = sorted((name, str(tp)) for name, (tp, _) in ffi._parser._declarations.items())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulletinpress import text
+from bulletinpress.compose import markup as text
 
 
 def test_chinese_line_breaks_vanish_latin_ones_become_spaces():

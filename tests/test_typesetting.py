@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import pdfcheck
-from bulletinpress import api, justify
-from bulletinpress.typeset import typeset
-from bulletinpress.text import inline
+from bulletinpress import api
+from bulletinpress.weasy import justify
+from bulletinpress.compose.typeset import typeset
+from bulletinpress.compose.markup import inline
 from conftest import SAMPLE_ZH
 
 FILLER = "产业工人队伍建设改革是党中央作出的一项具有战略性全局性的重大决策部署"
@@ -219,8 +220,8 @@ def test_seams_are_where_justify_expects_them():
     justify.install()
     from weasyprint.layout import inline as weasy_inline
 
-    assert weasy_inline.justify_line.__module__ == "bulletinpress.justify"
-    assert weasy_inline.text_align.__module__ == "bulletinpress.justify"
+    assert weasy_inline.justify_line.__module__ == "bulletinpress.weasy.justify"
+    assert weasy_inline.text_align.__module__ == "bulletinpress.weasy.justify"
 
 
 def test_a_changed_seam_fails_loudly(monkeypatch):

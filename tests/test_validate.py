@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bulletinpress import load, validate
+from bulletinpress.source import load, validate
 from bulletinpress.errors import ContentError
 
 BAD = """\

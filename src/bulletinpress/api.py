@@ -1,4 +1,5 @@
-"""The pipeline, top to bottom: load → validate → check → context → HTML → PDF → write.
+"""The pipeline, top to bottom: source (load → validate → check) → compose (context →
+HTML) → weasy (PDF) → press (PDF/X → write → preflight).
 
 The CLI is a thin layer over these functions; everything here raises `BulletinError`
 subclasses (see errors.py) and logs through `logging`, never prints.
@@ -12,12 +13,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check as checks
-from . import load, output, settings, validate
 from .errors import ContentError, Diagnostic, UsageError
-from .model import Issue
-from .printing import PrintOptions
-from .project import Layout, Project, builtin_dir, resolve_layout
+from .press import output
+from .press.pdfx import PrintOptions
+from .source import check as checks
+from .source import load, settings, validate
+from .source.model import Issue
+from .source.project import Layout, Project, builtin_dir, resolve_layout
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ def build(
         data, pages, warnings = _pdf(checked, print_options, allow_overflow)
     output.write_atomic(target, data)
     if print_options is not None and fmt == "pdf":
-        from . import preflight
+        from .press import preflight
 
         report = preflight.check(target)
     seconds = time.perf_counter() - started
@@ -106,6 +108,12 @@ def targets(paths: list[Path], out: Path | None, fmt: str) -> list[Path | None]:
     return [out]
 
 
+def layouts(folder: Path) -> list[Layout]:
+    """Every layout a project can use (its own, then the built-in ones), with its styles."""
+    project = Project(folder.resolve())
+    return [resolve_layout(project, name, None) for name in project.layout_names()]
+
+
 def _layout(source: load.Source, issue: Issue, project: Project, layout: str | None, style: str | None) -> Layout:
     """The layout asked for on the command line, else in the issue; a bad name is the editor's error."""
     try:
@@ -121,10 +129,11 @@ def _layout(source: load.Source, issue: Issue, project: Project, layout: str | N
 def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen") -> str:
     """The issue's HTML; image addresses relative to `asset_base` (default: the issue's folder).
     With `embed_css` the layout's CSS is inlined, making a self-contained file."""
-    from . import context, render_html  # Jinja2 is not needed to check an issue
+    from .compose import context, html as render_html  # Jinja2 is not needed to check an issue
 
     asset_base = asset_base or checked.source.path.resolve().parent
-    css = "\n".join(p.read_text(encoding="utf-8") for p in checked.layout.stylesheets) if embed_css else ""
+    sheets = [p.read_text(encoding="utf-8") for p in checked.layout.stylesheets] + [checked.layout.page_css]
+    css = "\n".join(sheets) if embed_css else ""
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
     return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
 
@@ -137,7 +146,7 @@ def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None
 
 def web(checked: Checked) -> str:
     """The web edition: one self-contained responsive page, photos embedded as data URIs."""
-    from . import context, render_html
+    from .compose import context, html as render_html
 
     css = (builtin_dir("styles") / "web.css").read_text(encoding="utf-8")
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, checked.source.path.parent, css, "web", embed_images=True)
@@ -145,20 +154,21 @@ def web(checked: Checked) -> str:
 
 
 def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool) -> tuple[bytes, int, list[Diagnostic]]:
-    from . import printing, render_pdf
+    from .press import pdfx as printing
+    from .weasy import render as render_pdf
 
     if not render_pdf.fast_subsetting():
         logger.warning("libharfbuzz-subset0 is missing: font subsetting will be ~10x slower (apt-get install libharfbuzz-subset0)")
     issue_dir = checked.source.path.resolve().parent
     roots = [checked.project.root, builtin_dir("styles")]
     options = _pdf_options(checked)
-    extra_css = ""
+    extra_css = checked.layout.page_css
     if print_options is not None:
         print_options = PrintOptions(print_options.variant, checked.layout.bleed_mm, print_options.marks, print_options.profile)
         if print_options.is_pdfx and not print_options.profile.is_file():
             raise UsageError(f"the CMYK profile {print_options.profile} is missing (apt-get install libgs-common)")
         roots.append(print_options.profile.parent)
-        extra_css = printing.css(print_options)
+        extra_css += "\n" + printing.css(print_options)
         options["pdf_variant"] = print_options.variant
     page_html = html(checked, issue_dir, output="print" if print_options else "screen")
     pdf, report = render_pdf.render(
@@ -223,7 +233,7 @@ def _article_name(issue: Issue, loc: tuple) -> str:
 def _image_resolution(checked: Checked, images) -> list[Diagnostic]:
     """Each photo's effective resolution at its printed size: under 150 ppi is an error,
     under 300 a warning, named at the photo's line in the issue file."""
-    from .preflight import ERROR_PPI, WARN_PPI
+    from .press.preflight import ERROR_PPI, WARN_PPI
 
     issue_dir = checked.source.path.resolve().parent
     by_path = {(issue_dir / image.src).resolve(): loc for loc, image in checks.image_locs(checked.issue)}

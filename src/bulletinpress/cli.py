@@ -11,13 +11,13 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
 from . import __version__
-from .errors import BulletinError, ContentError, UsageError
-from .printing import VARIANTS, PrintOptions
+from .errors import BulletinError, ContentError, UsageError, exit_code
+from .press.pdfx import VARIANTS, PrintOptions
 
 app = typer.Typer(
     add_completion=True,
@@ -86,77 +86,26 @@ def build(
 
     Example: bulletinpress build issues/2024-48.yaml --print -o build/
     """
-    from . import api, batch
+    from . import api
+    from .desk import batch, report
 
     _logging(verbose)
     if pdf_variant not in VARIANTS:
-        _usage(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
+        _fail(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
     options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow}
     if for_print:
         options["print_options"] = PrintOptions(variant=pdf_variant)
     jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, api.targets(issues, output, fmt.value))]
     workers = jobs or ((os.cpu_count() or 1) if len(issues) > 1 else 1)
-    progress = _Progress(len(jobs_list))
+    progress = report.Progress(len(jobs_list), _err)
     outcomes = batch.run(jobs_list, workers, force, progress.done)
     progress.close()
     usage = next((o.usage_error for o in outcomes if o.usage_error), None)
     if usage:
-        _usage(UsageError(usage))
+        _fail(UsageError(usage))
     if len(outcomes) > 1:
-        _summary(outcomes)
-    failed = [o for o in outcomes if o.failed or (strict and o.warnings)]
-    raise typer.Exit(1 if failed else 0)
-
-
-class _Progress:
-    """A rich progress bar on a terminal; plain lines in CI and in logs. Messages for each
-    issue (errors, warnings, preflight) are printed as it finishes."""
-
-    def __init__(self, total: int):
-        self.total, self.count = total, 0
-        self.bar = None
-        if total > 1 and sys.stderr.isatty() and not os.environ.get("CI"):
-            from rich.progress import Progress
-
-            self.bar = Progress(transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("building", total=total)
-
-    def done(self, outcome) -> None:
-        self.count += 1
-        lines = list(outcome.errors) + list(outcome.warnings) + ([outcome.preflight] if outcome.preflight else [])
-        if outcome.skipped:
-            lines.append(f"{outcome.output} (unchanged, skipped; --force rebuilds it)")
-        elif not outcome.errors and not outcome.usage_error:
-            lines.append(f"{outcome.output} ({outcome.pages} pages, {outcome.seconds:.2f} s)" if outcome.pages else str(outcome.output))
-        prefix = f"[{self.count}/{self.total}] " if self.total > 1 and self.bar is None else ""
-        for line in lines:
-            (self.bar.console.print(line, markup=False, highlight=False) if self.bar else typer.echo(prefix + line, err=True))
-        if self.bar:
-            self.bar.advance(self.task)
-
-    def close(self) -> None:
-        if self.bar:
-            self.bar.stop()
-
-
-def _summary(outcomes) -> None:
-    rows = [
-        (
-            str(o.path),
-            "skipped" if o.skipped else ("FAILED" if o.failed else str(o.pages or "-")),
-            "" if o.skipped or o.failed else f"{o.seconds:.2f} s",
-            str(len(o.warnings)),
-            str(o.output or ""),
-        )
-        for o in outcomes
-    ]
-    header = ("issue", "pages", "time", "warnings", "output")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
-    for row in [header] + rows:
-        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), err=True)
-    failed = sum(o.failed for o in outcomes)
-    typer.echo(f"{len(outcomes)} issue(s): {len(outcomes) - failed} built or up to date, {failed} failed", err=True)
+        report.summary(outcomes, _err)
+    raise typer.Exit(report.exit_status(outcomes, strict))
 
 
 @app.command()
@@ -173,10 +122,10 @@ def serve(
 
     Example: bulletinpress serve issues/2024-48.yaml
     """
-    from . import serve as preview
+    from .desk import serve as preview
 
     _logging(verbose)
-    server = preview.serve(issue, host=host, port=port, layout=layout, style=style)
+    server = _handled(preview.serve,issue, host=host, port=port, layout=layout, style=style)
     typer.echo(f"Serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
@@ -195,16 +144,9 @@ def new_issue(
 
     Example: bulletinpress new
     """
-    from . import newissue
+    from .desk import new
 
-    try:
-        path = newissue.create(project)
-    except ContentError as exc:
-        _report(exc)
-        raise typer.Exit(1) from None
-    except UsageError as exc:
-        _usage(exc)
-    typer.echo(str(path))
+    typer.echo(str(_handled(new.create, project)))
 
 
 @app.command("layouts")
@@ -215,12 +157,10 @@ def list_layouts(
 
     Example: bulletinpress layouts
     """
-    from .project import Project, resolve_layout
+    from . import api
 
-    root = Project(project.resolve())
-    for name in root.layout_names():
-        layout = resolve_layout(root, name, None)
-        typer.echo(f"{name}: {layout.description}")
+    for layout in _handled(api.layouts, project):
+        typer.echo(f"{layout.name}: {layout.description}")
         for style, description in layout.styles.items():
             typer.echo(f"  --style {style}: {description}")
 
@@ -236,15 +176,11 @@ def preflight(
 
     Example: bulletinpress preflight build/2024-48.pdf --json
     """
-    from . import preflight as checks
+    from .press import preflight as checks
 
-    try:
-        report = checks.check(pdf, booklet=booklet)
-    except Exception as exc:  # pikepdf's errors for a file that is no PDF
-        typer.echo(f"{pdf}: error: cannot read the PDF: {exc}", err=True)
-        raise typer.Exit(1) from None
+    report = _handled(checks.check, pdf, booklet=booklet)
     typer.echo(report.to_json() if as_json else report.to_text())
-    raise typer.Exit(1 if report.errors or (strict and report.warnings) else 0)
+    raise typer.Exit(report.exit_status(strict))
 
 
 @app.command()
@@ -257,9 +193,9 @@ def impose(
 
     Example: bulletinpress impose build/2024-48.pdf -o build/2024-48-booklet.pdf --creep 0.5
     """
-    from . import impose as imposition
+    from .press import impose as imposition
 
-    sides = imposition.impose(pdf, output, creep_mm=creep)
+    sides = _handled(imposition.impose, pdf, output, creep_mm=creep)
     typer.echo(f"{output} ({sides // 2} sheets, {sides} sides)", err=True)
 
 
@@ -272,28 +208,48 @@ def check(issues: Issues, layout: LayoutOpt = None, style: StyleOpt = None, verb
     from . import api
 
     _logging(verbose)
-    failed = 0
-    for path in issues:
-        try:
-            api.check(path, layout=layout, style=style)
-        except ContentError as exc:
-            _report(exc)
-            failed += 1
-        except UsageError as exc:
-            _usage(exc)
-        else:
-            typer.echo(f"{path}: ok", err=True)
-    raise typer.Exit(1 if failed else 0)
+    codes = [_checked(api.check, path, layout=layout, style=style) for path in issues]
+    raise typer.Exit(max(codes))
 
 
-def _report(exc: ContentError) -> None:
-    for diagnostic in exc.diagnostics:
-        typer.echo(str(diagnostic), err=True)
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
 
 
-def _usage(exc: BulletinError) -> None:
-    typer.echo(f"bulletinpress: error: {exc}", err=True)
-    raise typer.Exit(2)
+def _checked(function, path: Path, **kwargs) -> int:
+    """Check one issue of several: its problems are reported and the next one is checked."""
+    try:
+        function(path, **kwargs)
+    except UsageError as exc:
+        _fail(exc)
+    except BulletinError as exc:
+        _report(exc)
+        return exit_code(exc)
+    _err(f"{path}: ok")
+    return 0
+
+
+def _handled(function, *args, **kwargs):
+    """Call the library; an error it raises is reported and ends the command."""
+    try:
+        return function(*args, **kwargs)
+    except BulletinError as exc:
+        _fail(exc)
+
+
+def _report(exc: BulletinError) -> None:
+    """Content errors as their diagnostics (FILE:LINE:COL: error: …), anything else as one line."""
+    if isinstance(exc, ContentError):
+        for diagnostic in exc.diagnostics:
+            _err(str(diagnostic))
+    else:
+        _err(f"bulletinpress: error: {exc}")
+
+
+def _fail(exc: BulletinError) -> NoReturn:
+    """The one place an error becomes messages on stderr and the exit code (errors.exit_code)."""
+    _report(exc)
+    raise typer.Exit(exit_code(exc))
 
 
 class _Plain(logging.Formatter):
@@ -318,5 +274,5 @@ def main() -> None:
     try:
         app()
     except BulletinError as exc:  # raised outside a command's own handling
-        typer.echo(f"bulletinpress: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        _report(exc)
+        sys.exit(exit_code(exc))

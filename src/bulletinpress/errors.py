@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -27,7 +29,7 @@ class Diagnostic:
 class BulletinError(Exception):
     """Base of every error bulletinpress raises on purpose."""
 
-    exit_code = 1
+    exit_code = EXIT_CONTENT
 
 
 class ContentError(BulletinError):
@@ -41,4 +43,22 @@ class ContentError(BulletinError):
 class UsageError(BulletinError):
     """The command line asked for something impossible; exit code 2."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
+
+
+class SetupError(BulletinError):
+    """This installation cannot do what was asked (a missing system package, a profile, a
+    WeasyPrint version whose internals moved); exit code 2, like a usage error: the content
+    is not at fault."""
+
+    exit_code = EXIT_USAGE
+
+
+class SeamChanged(SetupError):
+    """WeasyPrint's internals moved; update the seam in bulletinpress/weasy/ for the new version."""
+
+
+def exit_code(exc: BaseException) -> int:
+    """The one mapping from an exception to the process's exit code: 0 ok, 1 the content has
+    errors, 2 usage (or set-up) errors."""
+    return exc.exit_code if isinstance(exc, BulletinError) else EXIT_CONTENT

@@ -100,12 +100,11 @@ def _fix_profile_components(doc) -> None:
 
 
 def _srgb_profile(doc):
-    from importlib.resources import files
-
     import pikepdf
 
-    data = (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
-    stream = pikepdf.Stream(doc, data)
+    from ..weasy.engine import srgb_profile
+
+    stream = pikepdf.Stream(doc, srgb_profile())
     stream.N = 3
     return doc.make_indirect(stream)
 

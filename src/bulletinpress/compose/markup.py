@@ -10,9 +10,9 @@ not recognised), so editors would see stray asterisks. HTML in the text is never
 from __future__ import annotations
 
 import re
-import unicodedata
-
 from markupsafe import Markup, escape
+
+from .chars import is_wide
 
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
 _STRONG = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*", re.S)
@@ -21,13 +21,6 @@ _ESCAPED = re.compile(r"\\([*\\\[\]])")
 #: [text](address): a link for readers of the PDF or web page, never fetched
 _LINK = re.compile(r"(?<![\\!])\[([^\]\n]+)\]\(([^)\s]+)\)")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def is_wide(char: str, language: str) -> bool:
-    """A character set full width: ideographs, kana, full-width forms, and in Chinese
-    text also the quotes, dashes and ellipsis that Chinese sets full width."""
-    width = unicodedata.east_asian_width(char)
-    return width in ("W", "F") or (width == "A" and language == "zh" and not char.isalnum())
 
 
 def join_lines(lines: list[str], language: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import load
-from .errors import ContentError
+from ..errors import ContentError
 from .model import Distribution, Name, Text
 
 FILENAME = "bulletinpress.yaml"

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000

@@ -24,6 +24,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from .chars import is_han
+
 #: marks whose blank half is on the right: they may be compressed before another mark
 CLOSING = set("，。、；：？！”’）》」』】〕〉〗｝")
 #: marks whose blank half is on the left
@@ -37,13 +39,6 @@ _LATIN_WORD = r"[0-9A-Za-z](?:[0-9A-Za-z.,:/'’&+\-]*[0-9A-Za-z%‰℃])?[%‰�
 _LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}")
 _PHRASE_LIMIT = 24
 _TAG = re.compile(r"(<[^>]+>)")
-
-
-def is_han(char: str) -> bool:
-    if len(char) != 1:
-        return False
-    code = ord(char)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def _span(cls: str, content: str) -> str:

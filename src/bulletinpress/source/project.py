@@ -11,16 +11,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError
+from . import load
+from . import manifest as manifests
 
 DEFAULT_LAYOUT = "newspaper"
 
 
 def builtin_dir(kind: str) -> Path:
-    """The built-in `layouts` or `styles` folder (a real directory in a wheel or a checkout)."""
-    return Path(str(importlib.resources.files("bulletinpress") / kind))
+    """The built-in `layouts` or `styles` folder: inside the package when installed from a
+    wheel (hatch's force-include puts them there), else the checkout's top-level folder (an
+    editable install, which runs the package from src/)."""
+    packaged = Path(str(importlib.resources.files("bulletinpress") / kind))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / kind
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,11 @@ class Layout:
     pages: int | None = None  # a fixed number of pages: content past it is overflow
     bleed_mm: float = 3.0
 
+    @property
+    def page_css(self) -> str:
+        """The manifest's page size as the rule every output of the layout gets."""
+        return f"@page {{ size: {self.page_size}; }}"
+
 
 def resolve_layout(project: Project, name: str | None, style: str | None) -> Layout:
     """The layout and style an issue asked for, or a ContentError naming what exists."""
@@ -87,32 +97,35 @@ def resolve_layout(project: Project, name: str | None, style: str | None) -> Lay
     )
     if manifest_path is None:
         raise LookupError(f"unknown layout '{name}'; available: {', '.join(project.layout_names())}")
-    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
-    styles: dict[str, str] = manifest.get("styles") or {}
-    if style is not None and style not in styles:
-        known = ", ".join(styles) or "none"
+    manifest, source = manifests.read(manifest_path)
+    if style is not None and style not in manifest.styles:
+        known = ", ".join(manifest.styles) or "none"
         raise LookupError(f"layout '{name}' has no style '{style}'; its styles: {known}")
-    names = list(manifest.get("stylesheets") or []) + ([f"{name}-{style}.css"] if style else [])
-    sheets = []
-    for sheet in names:
-        found = project.find_style(sheet)
-        if found is None:
-            raise ContentError([Diagnostic(manifest_path, 1, 1, f"stylesheet '{sheet}' not found in {project.style_dirs}")])
-        sheets.append(found)
     return Layout(
         name=name,
         style=style,
-        description=str(manifest.get("description", "")),
+        description=manifest.description,
         template=f"{name}/issue.html",
-        stylesheets=tuple(sheets),
-        styles=styles,
-        page_size=str(manifest.get("page_size", "A4")),
-        fonts={lang: tuple(families) for lang, families in (manifest.get("fonts") or {}).items()},
-        pages=manifest.get("pages"),
-        bleed_mm=_millimetres(manifest.get("bleed", "3mm")),
+        stylesheets=_stylesheets(project, manifest, source, name, style),
+        styles=manifest.styles,
+        page_size=manifest.page_size,
+        fonts={lang: tuple(families) for lang, families in manifest.fonts.items()},
+        pages=manifest.pages,
+        bleed_mm=manifest.bleed_mm,
     )
 
 
-def _millimetres(value: object) -> float:
-    """'3mm' or 3 → 3.0."""
-    return float(str(value).strip().removesuffix("mm"))
+def _stylesheets(project: Project, manifest, source, name: str, style: str | None) -> tuple[Path, ...]:
+    """The layout's stylesheets as files, then its style's; a missing one is an error at
+    its place in layout.yaml (a style's file at the style's name)."""
+    sheets, problems = [], []
+    names = [(("stylesheets", i), sheet) for i, sheet in enumerate(manifest.stylesheets)]
+    names += [(("styles", style), f"{name}-{style}.css")] if style else []
+    for loc, sheet in names:
+        found = project.find_style(sheet)
+        if found is None:
+            problems.append(source.diagnostic(loc, f"{load.dotted(loc)}: stylesheet '{sheet}' not found in {', '.join(map(str, project.style_dirs))}"))
+        sheets.append(found)
+    if problems:
+        raise ContentError(problems)
+    return tuple(sheets)

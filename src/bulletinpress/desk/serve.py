@@ -17,8 +17,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import api
-from .errors import BulletinError, ContentError
+from .. import api
+from ..errors import BulletinError, ContentError
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def watch(preview: Preview, folder: Path, stop: threading.Event) -> None:
 
 def serve(issue: Path, host: str = "127.0.0.1", port: int = 8000, layout: str | None = None, style: str | None = None):
     """Build once, then serve and watch until interrupted; returns the server (for its port)."""
-    from .project import Project
+    from ..source.project import Project
 
     preview = Preview(issue, layout, style)
     preview.rebuild()

@@ -12,6 +12,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..errors import EXIT_CONTENT, EXIT_OK
+from .pdffile import open_pdf
+
 PT_PER_MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
 ERROR_PPI, WARN_PPI = 150, 300
@@ -69,6 +72,10 @@ class Report:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
+    def exit_status(self, strict: bool = False) -> int:
+        """1 when the print shop would refuse it (or, with `strict`, query it), else 0."""
+        return EXIT_CONTENT if self.errors or (strict and self.warnings) else EXIT_OK
+
     def to_json(self) -> str:
         data = asdict(self)
         data["errors"], data["warnings"] = len(self.errors), len(self.warnings)
@@ -92,10 +99,9 @@ class Report:
 
 
 def check(path: Path, *, booklet: bool = False) -> Report:
-    import pikepdf
-
+    """Every finding, read from the PDF at `path` alone."""
     report = Report(str(path))
-    with pikepdf.open(path) as pdf:
+    with open_pdf(path) as pdf:
         _pdfx(pdf, report)
         _pages(pdf, report)
         fonts: dict[tuple, dict] = {}

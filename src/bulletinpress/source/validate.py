@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic
 from .load import Loc, Source, dotted
 from .model import Issue
 

@@ -23,9 +23,7 @@ from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
-
-class SeamChanged(RuntimeError):
-    """WeasyPrint's internals moved; update engine.py or justify.py for the new version."""
+from ..errors import SeamChanged
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +124,7 @@ def _defer_font_files() -> None:
 
     source = inspect.getsource(fonts.Font.__init__)
     if "self.file_content = get_hb_object_data(self.hb_face)" not in source:
-        raise SeamChanged("WeasyPrint's Font no longer reads its font file as expected; see bulletinpress/engine.py")
+        raise SeamChanged("WeasyPrint's Font no longer reads its font file as expected; see bulletinpress/weasy/engine.py")
     read = fonts.get_hb_object_data
 
     def get_hb_object_data(hb_object, ot_color=None, glyph=None):
@@ -170,3 +168,10 @@ def _library_finder(original):
         return original(name) if os.environ.get("LD_LIBRARY_PATH") else None
 
     return find_library
+
+
+def srgb_profile() -> bytes:
+    """The sRGB ICC profile WeasyPrint ships (for tagging RGB photos in a PDF/X)."""
+    from importlib.resources import files
+
+    return (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from .. import __version__
 
 CACHE = ".bulletinpress-cache.json"
 
@@ -35,6 +35,7 @@ class Outcome:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     preflight: str | None = None
     preflight_failed: bool = False
     skipped: bool = False
@@ -48,8 +49,8 @@ class Outcome:
 
 def fingerprint(path: Path, options: dict):
     """The issue's fingerprint, where it would be built to, and the checked issue."""
-    from . import api
-    from .check import image_locs
+    from .. import api
+    from ..source.check import image_locs
 
     checked = api.check(path, layout=options.get("layout"), style=options.get("style"))
     digest = hashlib.sha256(f"{__version__}|{sorted((k, str(v)) for k, v in options.items())}".encode())
@@ -92,8 +93,8 @@ def remember(outcome: Outcome) -> None:
 
 def run_one(job: Job, force: bool = False) -> Outcome:
     """Build one issue (in whichever process runs this), reporting instead of raising."""
-    from . import api
-    from .errors import ContentError, UsageError
+    from .. import api
+    from ..errors import ContentError, UsageError
 
     outcome = Outcome(job.path)
     options = dict(job.options)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ContentError, Diagnostic
+from .output import write_atomic
+from .pdffile import open_pdf
+
 PT_PER_MM = 72 / 25.4
 
 
@@ -25,9 +29,13 @@ def order(page_count: int) -> list[tuple[int | None, int | None]]:
 
 def impose(source: Path, target: Path, *, creep_mm: float = 0.0) -> int:
     """Write the booklet; returns the number of sheet sides."""
+    import io
+
     import pikepdf
 
-    with pikepdf.open(source) as pdf, pikepdf.new() as out:
+    with open_pdf(source) as pdf, pikepdf.new() as out:
+        if not len(pdf.pages):
+            raise ContentError([Diagnostic(source, 1, 1, "the PDF has no pages to impose")])
         first = pdf.pages[0]
         box = [float(v) for v in (first.obj.get("/TrimBox") or first.mediabox)]
         width, height = box[2] - box[0], box[3] - box[1]
@@ -54,5 +62,7 @@ def impose(source: Path, target: Path, *, creep_mm: float = 0.0) -> int:
                 x = slot * width - box[0] + (shift if slot == 0 else -shift)
                 content.append(f"q 1 0 0 1 {x:.4f} {-box[1]:.4f} cm {name} Do Q")
             page.obj.Contents = out.make_stream(" ".join(content).encode())
-        out.save(target, deterministic_id=True)
+        data = io.BytesIO()
+        out.save(data, deterministic_id=True)
+    write_atomic(target, data.getvalue())  # never half a booklet over the last good one
     return len(sides)

@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic
 
 
 @lru_cache(maxsize=8)

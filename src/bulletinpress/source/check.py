@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 from .load import Source, dotted
 from .model import Issue
 from .project import Layout, Project

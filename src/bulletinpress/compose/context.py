@@ -16,10 +16,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import text
+from . import markup
 from .typeset import typeset
-from .model import Article, Image, Issue
-from .project import Layout
+from ..source.model import Article, Image, Issue
+from ..source.project import Layout
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -117,7 +117,7 @@ def build(
         ],
         "briefs": BriefsView(
             title=issue.briefs.title or labels["briefs"],
-            items=[_set(text.join_lines(item.split("\n"), language), language, paragraph=True) for item in issue.briefs.items],
+            items=[_set(markup.join_lines(item.split("\n"), language), language, paragraph=True) for item in issue.briefs.items],
         )
         if issue.briefs
         else None,
@@ -127,12 +127,12 @@ def build(
 
 def _set(value: str, language: str, paragraph: bool = False) -> Markup:
     """Inline markup, then (for Chinese) the typesetting rules of typeset.py."""
-    html = text.inline(value)
+    html = markup.inline(value)
     return typeset(html, paragraph=paragraph) if language == "zh" else html
 
 
 def _one_line(value: str | None, language: str) -> Markup | None:
-    return _set(text.join_lines(value.split("\n"), language), language) if value else None
+    return _set(markup.join_lines(value.split("\n"), language), language) if value else None
 
 
 def _story(
@@ -146,12 +146,12 @@ def _story(
 ) -> Story:
     return Story(
         kicker=_one_line(article.kicker, language),
-        title_lines=[_set(line, language, paragraph=True) for line in text.lines_text(article.title)],
+        title_lines=[_set(line, language, paragraph=True) for line in markup.lines_text(article.title)],
         subtitle=_one_line(article.subtitle, language),
         byline=article.byline,
-        note=_set(text.join_lines(article.note.split("\n"), language), language, paragraph=True) if article.note else None,
+        note=_set(markup.join_lines(article.note.split("\n"), language), language, paragraph=True) if article.note else None,
         note_label=LABELS[language]["note"],
-        paragraphs=[_set(p, language, paragraph=True) for p in text.paragraphs(article.body, language)],
+        paragraphs=[_set(p, language, paragraph=True) for p in markup.paragraphs(article.body, language)],
         figures=[_figure(image, language, issue_dir, asset_base, embed) for image in article.images],
         district=_set(district, language) if district else None,
         loc=loc,

@@ -19,22 +19,10 @@ from __future__ import annotations
 
 import inspect
 
-from .engine import SeamChanged
+from ..compose.chars import is_cjk
+from ..errors import SeamChanged
 
 _installed = False
-
-
-def is_cjk(char: str) -> bool:
-    """Han, kana, Hangul and the full-width punctuation that is set with them."""
-    code = ord(char)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE30 <= code <= 0xFE4F
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x20000 <= code <= 0x3FFFF
-        or char in "“”‘’—…·"
-    )
 
 
 def install() -> None:
@@ -79,11 +67,11 @@ def _check_seams(inline, line_break) -> None:
     }
     for function, params in expected.items():
         if list(inspect.signature(function).parameters) != params:
-            raise SeamChanged(f"WeasyPrint's {function.__qualname__} changed its signature; see bulletinpress/justify.py")
+            raise SeamChanged(f"WeasyPrint's {function.__qualname__} changed its signature; see bulletinpress/weasy/justify.py")
     if "justify_line(context, line, offset)" not in inspect.getsource(inline.text_align):
-        raise SeamChanged("WeasyPrint's text_align no longer calls justify_line; see bulletinpress/justify.py")
+        raise SeamChanged("WeasyPrint's text_align no longer calls justify_line; see bulletinpress/weasy/justify.py")
     if "text_align(" not in inspect.getsource(inline.inline_block_box_layout if False else inline):
-        raise SeamChanged("WeasyPrint's inline layout no longer calls text_align; see bulletinpress/justify.py")
+        raise SeamChanged("WeasyPrint's inline layout no longer calls text_align; see bulletinpress/weasy/justify.py")
 
 
 def _text_boxes(box, boxes_module, latin=False):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from . import load
-from .errors import ContentError, UsageError
-from .project import Project
+from ..source import load
+from ..errors import ContentError, UsageError
+from ..source.project import Project
 
 
 def _scalar(value: object) -> str:
@@ -41,7 +41,7 @@ def latest_issue(issues_dir: Path) -> Path:
 
 def create(project_root: Path) -> Path:
     """Write the next issue file and return its path."""
-    from .settings import next_date
+    from ..source.settings import next_date
 
     project = Project(project_root.resolve())
     latest = latest_issue(project.root / "issues")

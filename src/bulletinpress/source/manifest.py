@@ -1,0 +1,91 @@
+"""A layout's manifest (`layouts/NAME/layout.yaml`) as a schema, checked like an issue file.
+
+A misspelt key (`stylesheet:`), a wrong type (`pages: two`) or a stylesheet that is not
+there is a `file:line:col` error naming the field, never a layout that silently loses its
+CSS. `page_size` is the page's size for every output: it becomes the `@page` size rule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from ..errors import ContentError
+from . import load
+from .model import Name
+
+#: CSS page size keywords (CSS Paged Media §7.1), optionally with an orientation
+_NAMED_SIZE = re.compile(r"^(A3|A4|A5|B4|B5|JIS-B4|JIS-B5|letter|legal|ledger)( (portrait|landscape))?$", re.I)
+_LENGTHS = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt|px)( \d+(\.\d+)?(mm|cm|in|pt|px))?$")
+Family = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = ""
+    page_size: str = "A4"
+    pages: Annotated[int, Field(ge=1, strict=True)] | None = None
+    bleed: str | float = "3mm"
+    stylesheets: list[Annotated[str, StringConstraints(min_length=1)]] = []
+    styles: dict[Name, str] = {}
+    fonts: dict[str, list[Family]] = {}
+
+    @field_validator("page_size")
+    @classmethod
+    def _css_page_size(cls, value: str) -> str:
+        if not (_NAMED_SIZE.match(value) or _LENGTHS.match(value)):
+            raise ValueError(f"'{value}' is not a page size; use A4, A3 landscape, letter, or two lengths like '210mm 297mm'")
+        return value
+
+    @field_validator("bleed")
+    @classmethod
+    def _millimetres(cls, value: str | float) -> str | float:
+        millimetres(value)
+        return value
+
+    @property
+    def bleed_mm(self) -> float:
+        return millimetres(self.bleed)
+
+
+def millimetres(value: object) -> float:
+    """'3mm' or 3 → 3.0; anything else is an error."""
+    try:
+        number = float(str(value).strip().removesuffix("mm"))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a bleed; give it in millimetres, like 3mm") from None
+    if not 0 <= number <= 20:
+        raise ValueError(f"a bleed of {number} mm is outside 0–20 mm")
+    return number
+
+
+def read(path: Path) -> tuple[Manifest, load.Source | None]:
+    """The manifest at `path`, or a ContentError with every problem at its place in the file."""
+    from .validate import diagnostics_for
+
+    if not _has_content(path):
+        return Manifest(), None
+    source = load.read(path)
+    data: Any = source.data
+    if not isinstance(data, dict):
+        raise ContentError([source.diagnostic((), "a layout.yaml must be a group of fields (description:, stylesheets:, …)")])
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(list(source.errors.values()) + diagnostics_for(source, exc, Manifest)) from None
+    if source.errors:
+        raise ContentError(list(source.errors.values()))
+    return manifest, source
+
+
+def _has_content(path: Path) -> bool:
+    """An empty manifest (or one of comments only) is a layout with every default."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return True  # let the reader report it
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())

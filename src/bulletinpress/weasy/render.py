@@ -1,0 +1,111 @@
+"""HTML to PDF with WeasyPrint, in a sandbox (fetcher.py), with our justification
+(justify.py), reporting what was refused, what ran past the layout's pages and how each
+photo prints (boxes.py). WeasyPrint is imported lazily: `check` and `--help` never pay for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import boxes, justify
+from .engine import load_weasyprint
+from .fetcher import fetcher_class
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RenderReport:
+    """What WeasyPrint had to refuse or drop, and what did not fit: reported, never ignored."""
+
+    refused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0
+    #: article (data-loc) → [lines, characters] set on pages past the layout's page count
+    overflow: dict[str, list[int]] = field(default_factory=dict)
+    images: list[boxes.PlacedImage] = field(default_factory=list)
+
+
+class _Collector(logging.Handler):
+    def __init__(self, report: RenderReport):
+        super().__init__(logging.WARNING)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.report.warnings.append(record.getMessage())
+
+
+@lru_cache(maxsize=1)
+def font_config():
+    """One FontConfiguration per process: fonts are found and loaded once."""
+    load_weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=32)
+def _stylesheet(path: Path, mtime: float, roots: tuple[Path, ...]):
+    """A parsed stylesheet, kept for the next build in this process, with what it refused
+    to load: a cached sheet still reports its refusals on every build."""
+    weasyprint = load_weasyprint()
+
+    own = RenderReport()
+    css = weasyprint.CSS(filename=str(path), url_fetcher=fetcher_class()(roots, own), font_config=font_config())
+    return css, tuple(own.refused)
+
+
+def fast_subsetting() -> bool:
+    """Whether HarfBuzz's subsetter is there; without it Chinese fonts subset ~10-30x slower."""
+    load_weasyprint()
+    from weasyprint.text import ffi
+
+    return ffi.harfbuzz_subset is not None
+
+
+def render(
+    html: str,
+    base_dir: Path,
+    stylesheets: list[Path],
+    roots: list[Path],
+    metadata: dict,
+    *,
+    extra_css: str = "",
+    max_pages: int | None = None,
+    measure_images: bool = False,
+) -> tuple[bytes, RenderReport]:
+    """The PDF bytes, and a report of every resource refused, every warning WeasyPrint gave,
+    what ran past `max_pages`, and (if `measure_images`) each image's effective resolution."""
+    weasyprint = load_weasyprint()
+
+    justify.install()
+
+    report = RenderReport()
+    fetcher = fetcher_class()(tuple(r.resolve() for r in roots), report)
+    collector = _Collector(report)
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(collector)
+    try:
+        sheets = []
+        for path in stylesheets:
+            css, refused = _stylesheet(path.resolve(), path.stat().st_mtime, fetcher.roots)
+            sheets.append(css)
+            report.refused.extend(refused)
+        color_profiles: dict = {}
+        if extra_css:
+            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, color_profiles=color_profiles))
+        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+        rendered = document.render(stylesheets=sheets, font_config=font_config(), color_profiles=color_profiles, **metadata)
+        report.pages = len(rendered.pages)
+        if max_pages is not None:
+            for page in rendered.pages[max_pages:]:
+                boxes.count_content(boxes.page_box(page), report.overflow)
+        for page in rendered.pages if measure_images else ():
+            report.images += boxes.collect_images(boxes.page_box(page))
+        pdf = rendered.write_pdf(**metadata)
+    finally:
+        weasy_logger.removeHandler(collector)
+    return pdf, report
