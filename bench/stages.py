@@ -51,7 +51,7 @@ def build_once(path: Path, print_build: bool) -> None:
         checked = api.check(path)
     options = PrintOptions() if print_build else None
     with stage("pdf (WeasyPrint + ours, below)"):
-        pdf, _, _ = api._pdf(checked, options, allow_overflow=True)
+        pdf, _, _, _ = api._pdf(checked, options, allow_overflow=True)
     with stage("atomic write"):
         output.write_atomic(Path("/tmp/bulletinpress-stages.pdf"), pdf)
     if print_build:

@@ -59,23 +59,6 @@ def test_same_input_same_bytes(project):
     assert (project / "a.pdf").read_bytes() == (project / "b.pdf").read_bytes()
 
 
-def test_a_render_failure_keeps_the_previous_pdf(project, monkeypatch):
-    path = write_issue(project, MINIMAL)
-    target = project / "build" / "issue.pdf"
-    api.build(path)
-    good = target.read_bytes()
-    assert good.startswith(b"%PDF")
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("renderer crashed midway")
-
-    monkeypatch.setattr(render_pdf, "render", broken)
-    with pytest.raises(RuntimeError):
-        api.build(path)
-    assert target.read_bytes() == good
-    assert [p.name for p in target.parent.iterdir()] == ["issue.pdf"]
-
-
 def test_missing_fast_subsetter_is_warned_about(project, monkeypatch, caplog):
     monkeypatch.setattr(render_pdf, "fast_subsetting", lambda: False)
     with caplog.at_level(logging.WARNING, logger="bulletinpress"):

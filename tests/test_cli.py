@@ -106,17 +106,6 @@ def test_one_bad_issue_does_not_stop_the_others(project):
     assert (project / "build" / "good.html").is_file()
 
 
-def test_failed_build_keeps_the_previous_pdf(project):
-    path = write_issue(project, MINIMAL)
-    target = project / "build" / "issue.pdf"
-    target.parent.mkdir()
-    target.write_bytes(b"%PDF-previous good build")
-    path.write_text(MINIMAL + "  extra: 1\n", encoding="utf-8")
-    assert run_cli("build", path).code == 1
-    assert target.read_bytes() == b"%PDF-previous good build"
-    assert [p.name for p in target.parent.iterdir()] == ["issue.pdf"]
-
-
 def test_version_and_help():
     run = run_cli("--version")
     assert run.code == 0 and run.stdout.startswith("bulletinpress ")

@@ -66,7 +66,10 @@ def test_boxes_trim_and_bleed(printed):
             assert trim[side] - bleed[side] == pytest.approx(3 * MM, abs=0.05)
         for side in (2, 3):
             assert bleed[side] - trim[side] == pytest.approx(3 * MM, abs=0.05)
-        assert media == bleed
+        for side in (0, 1):  # a zone for the printer's marks around the bleed
+            assert bleed[side] - media[side] >= 6 * MM
+        for side in (2, 3):
+            assert media[side] - bleed[side] >= 6 * MM
 
 
 def test_pdfx4_with_a_cmyk_output_intent(printed):
@@ -85,7 +88,7 @@ def test_colours_are_cmyk_and_text_is_black_only(printed):
         operators = content_operators(pdf)
         assert not operators & {"rg", "RG"}, "no DeviceRGB colour in a PDF/X"
         page = pdf.pages[0].obj
-        stream = page.Contents.read_bytes().decode("latin-1")
+        stream = b"".join(part.read_bytes() for part in page.Contents).decode("latin-1")
         # body text is drawn in 0 0 0 1 (100 % K); the masthead red is 0 1 1 0
         assert "0 0 0 1 scn" in stream and "0 1 1 0 scn" in stream
         colours = set(re.findall(r"([\d. ]+) scn", stream))
@@ -94,11 +97,47 @@ def test_colours_are_cmyk_and_text_is_black_only(printed):
     assert report.small_text == {}
 
 
-def test_crop_marks_are_there_in_black(printed):
+def crop_mark_lines(pdf: pikepdf.Pdf) -> list[tuple[float, float, float, float]]:
+    """The lines stroked in the registration colour on the first page: (x0, y0, x1, y1)."""
+    lines, colour, start = [], None, None
+    for operands, operator in pikepdf.parse_content_stream(pdf.pages[0].obj):
+        op = str(operator)
+        if op == "CS":
+            colour = str(operands[0])
+        elif op == "m":
+            start = [float(v) for v in operands]
+        elif op == "l" and colour == "/BPRegistration":
+            lines.append((*start, *(float(v) for v in operands)))
+    return lines
+
+
+def test_crop_marks_lie_outside_the_bleed_in_registration_colour(printed):
+    """Print-shop practice: eight hairlines in line with the trim edges, starting at least
+    3 mm from the trim and wholly outside the bleed, 5-10 mm long, in every separation."""
     with pikepdf.open(printed) as pdf:
-        forms = [x for x in pdf.pages[0].obj.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
-        marks = [f for f in forms if b" l\n" in f.read_bytes() and b"0 0 0 1 K" in f.read_bytes()]
-        assert marks, "a form drawing crop-mark lines in 100 % K"
+        page = pdf.pages[0].obj
+        trim, bleed, media = ([float(v) for v in page[box]] for box in ("/TrimBox", "/BleedBox", "/MediaBox"))
+        space = page.Resources.ColorSpace.BPRegistration
+        assert str(space[0]) == "/Separation" and str(space[1]) == "/All"
+        lines = crop_mark_lines(pdf)
+    assert len(lines) == 8
+    for x0, y0, x1, y1 in lines:
+        length = abs(x1 - x0) + abs(y1 - y0)
+        assert 5 * MM <= length <= 10 * MM
+        assert x0 == x1 or y0 == y1  # horizontal or vertical
+        on_edge = lambda value, edges: any(abs(value - edge) < 0.01 for edge in edges)  # noqa: E731
+        assert (x0 == x1 and on_edge(x0, trim[0::2])) or (y0 == y1 and on_edge(y0, trim[1::2]))
+        for x, y in ((x0, y0), (x1, y1)):
+            outside = x <= bleed[0] or x >= bleed[2] or y <= bleed[1] or y >= bleed[3]
+            assert outside, "a crop mark inside the bleed prints on the paper the image runs into"
+            assert media[0] <= x <= media[2] and media[1] <= y <= media[3]
+            distance = max(trim[0] - x, x - trim[2], trim[1] - y, y - trim[3])
+            assert distance >= 3 * MM
+
+
+def test_pdfx_version_is_in_the_info_dictionary_too(printed):
+    with pikepdf.open(printed) as pdf:
+        assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-4"
 
 
 def test_fonts_embedded_subset_and_the_file_is_sound(printed):
@@ -263,3 +302,109 @@ def test_print_options_are_validated(project):
     run = run_cli("build", path, "--print", "--pdf-variant", "pdf/x-9")
     assert run.code == 2 and "unknown PDF variant" in run.stderr
     assert PrintOptions().variant == "pdf/x-4"
+
+
+# --- every preflight detector is shown to fire -------------------------------------------------
+
+def mutated(printed: Path, tmp_path: Path, change) -> Path:
+    """The good print PDF with one defect made by `change(pdf, page)`."""
+    target = tmp_path / "defect.pdf"
+    with pikepdf.open(printed) as pdf:
+        change(pdf, pdf.pages[0].obj)
+        pdf.save(target)
+    return target
+
+
+def draw(pdf, page, content: bytes, fonts: dict | None = None) -> None:
+    if fonts:
+        for name, font in fonts.items():
+            page.Resources.Font[name] = font
+    page.Contents.append(pdf.make_stream(content))
+
+
+def a_cjk_font(page) -> str:
+    return next(str(name) for name, font in page.Resources.Font.items() if str(font.get("/Encoding")) == "/Identity-H")
+
+
+def rich_black_small_text(pdf, page):
+    draw(pdf, page, f"BT {a_cjk_font(page)} 8 Tf 0.6 0.5 0.4 1 k 100 100 Td <0010> Tj ET".encode())
+
+
+def notdef_glyph(pdf, page):
+    draw(pdf, page, f"BT {a_cjk_font(page)} 20 Tf 0 0 0 1 k 100 100 Td <0000> Tj ET".encode())
+
+
+def unembedded_font(pdf, page):
+    helvetica = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    draw(pdf, page, b"BT /BPHelv 20 Tf 0 0 0 1 k 100 100 Td (x) Tj ET", {"/BPHelv": helvetica})
+
+
+def rgb_image(pdf, page):
+    image = pikepdf.Stream(pdf, b"\xff\x00\x00" * 100)
+    image.Type, image.Subtype, image.Width, image.Height = pikepdf.Name.XObject, pikepdf.Name.Image, 10, 10
+    image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+    if "/XObject" not in page.Resources:
+        page.Resources.XObject = pikepdf.Dictionary()
+    page.Resources.XObject["/BPImage"] = pdf.make_indirect(image)
+    draw(pdf, page, b"q 2 0 0 2 100 100 cm /BPImage Do Q")
+
+
+def no_trimbox(pdf, page):
+    del page["/TrimBox"]
+
+
+def mixed_sizes(pdf, page):
+    pdf.add_blank_page(page_size=(595.28, 841.89))
+
+
+def pdfx_marker_only_in_xmp(pdf, page):
+    del pdf.docinfo["/GTS_PDFXVersion"]
+
+
+DEFECTS = {
+    "rich-black small text": (rich_black_small_text, "small-text-rich-black"),
+    ".notdef glyph": (notdef_glyph, "notdef"),
+    "unembedded font": (unembedded_font, "font-not-embedded"),
+    "RGB image in a PDF/X": (rgb_image, "image-rgb"),
+    "missing TrimBox": (no_trimbox, "trimbox-missing"),
+    "mixed page sizes": (mixed_sizes, "mixed-sizes"),
+    "PDF/X marker only in XMP": (pdfx_marker_only_in_xmp, "pdfx-info"),
+}
+
+
+@pytest.mark.parametrize("defect", list(DEFECTS))
+def test_each_preflight_detector_fires(printed, tmp_path, defect):
+    change, code = DEFECTS[defect]
+    assert preflight.check(printed).findings == []  # the same file without the defect is clean
+    report = preflight.check(mutated(printed, tmp_path, change))
+    assert code in {f.code for f in report.findings}, report.to_text()
+
+
+# --- an independent validator: pdf-oxide ---------------------------------------------------------
+
+#: bulletinpress's variants and how pdf-oxide names the level it checks them against
+OXIDE_LEVELS = {
+    "pdf/x-4": ("x", "4"), "pdf/x-3": ("x", "3_2002"), "pdf/x-1a": ("x", "1a_2001"),
+    "pdf/a-2b": ("a", "2b"), "pdf/a-3b": ("a", "3b"), "pdf/ua-1": ("ua", None),
+}
+
+
+@pytest.mark.parametrize("variant", list(OXIDE_LEVELS))
+def test_pdf_oxide_finds_no_error_in_each_print_variant(tmp_path, variant):
+    from pdf_oxide import PdfDocument
+
+    target = tmp_path / "print.pdf"
+    run = run_cli("build", SAMPLE_ZH, "--print", "--pdf-variant", variant, "-o", target)
+    assert run.code == 0, run.stderr
+    family, level = OXIDE_LEVELS[variant]
+    document = PdfDocument(str(target))
+    result = document.validate_pdf_ua() if family == "ua" else getattr(document, f"validate_pdf_{family}")(level)
+    assert result["valid"] and result["errors"] == [], result
+
+
+def test_pdf_oxide_does_fail_a_pdf_that_is_not_pdfx(screen):
+    """The validator is not a rubber stamp: the screen PDF is no PDF/X."""
+    from pdf_oxide import PdfDocument
+
+    result = PdfDocument(str(screen)).validate_pdf_x("4")
+    assert not result["valid"] and result["errors"]

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import http.server
 import os
-import signal
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import pikepdf
@@ -174,22 +171,6 @@ def test_a_symlinked_photo_that_leaves_the_project_is_an_error(project, tmp_path
 
 
 # --- nothing is lost ------------------------------------------------------------------------
-
-def test_a_killed_build_leaves_the_previous_pdf(tmp_path):
-    project = tmp_path / "p"
-    (project / "issues").mkdir(parents=True)
-    issue = project / "issues" / "sample.yaml"
-    issue.write_bytes(SAMPLE_ZH.read_bytes())
-    target = project / "build" / "sample.pdf"
-    target.parent.mkdir()
-    target.write_bytes(b"%PDF-1.7 the previous good build")
-    proc = subprocess.Popen([sys.executable, "-m", "bulletinpress", "build", str(issue)], stderr=subprocess.DEVNULL)
-    time.sleep(1.0)  # well into layout: the sample takes seconds
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert target.read_bytes() == b"%PDF-1.7 the previous good build"
-    assert [p.name for p in target.parent.iterdir()] == ["sample.pdf"]
-
 
 def test_stale_temporary_files_are_cleared(project):
     path = write_issue(project, MINIMAL)

@@ -115,8 +115,8 @@ from bulletinpress.press.pdfx import PrintOptions
 if sys.argv[1] == "copy":
     engine._defer_font_files = lambda: None  # WeasyPrint as it comes: every font file copied
 checked = api.check(Path(sys.argv[2]))
-screen, _, _ = api._pdf(checked, None, allow_overflow=True)
-printed, _, _ = api._pdf(checked, PrintOptions(), allow_overflow=True)
+screen, _, _, _ = api._pdf(checked, None, allow_overflow=True)
+printed, _, _, _ = api._pdf(checked, PrintOptions(), allow_overflow=True)
 Path(sys.argv[3]).write_bytes(screen + b"%%%%" + printed)
 """
 

@@ -19,7 +19,7 @@ from bulletinpress import api
 from bulletinpress.weasy import justify
 from bulletinpress.compose.typeset import typeset
 from bulletinpress.compose.markup import inline
-from conftest import SAMPLE_ZH
+from conftest import MINIMAL, SAMPLE_ZH, write_issue
 
 FILLER = "产业工人队伍建设改革是党中央作出的一项具有战略性全局性的重大决策部署"
 
@@ -216,12 +216,21 @@ def test_no_character_is_inserted():
 
 # --- the WeasyPrint seam --------------------------------------------------------------
 
-def test_seams_are_where_justify_expects_them():
-    justify.install()
-    from weasyprint.layout import inline as weasy_inline
+def test_weasyprint_calls_our_justification_when_it_lays_out_a_line(project, monkeypatch):
+    """Not our own assignment read back: WeasyPrint's line layout, run on a page, reaches
+    our justification for the Chinese lines it justifies."""
+    calls = []
+    real = justify._justify_cjk
 
-    assert weasy_inline.justify_line.__module__ == "bulletinpress.weasy.justify"
-    assert weasy_inline.text_align.__module__ == "bulletinpress.weasy.justify"
+    def counting(context, line, extra_width, *args):
+        calls.append(extra_width)
+        return real(context, line, extra_width, *args)
+
+    monkeypatch.setattr(justify, "_justify_cjk", counting)
+    body = "近日，市总工会组织调研组先后赴国网綦江供电公司调研产业工人队伍建设改革工作。" * 6
+    api.pdf_bytes(write_issue(project, MINIMAL.replace("第一段。", body)))
+    assert len(calls) >= 3, "every full line of the paragraph is justified by justify.py"
+    assert any(width > 0 for width in calls)
 
 
 def test_a_changed_seam_fails_loudly(monkeypatch):

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, Diagnostic, UsageError
+from .errors import ContentError, Diagnostic, PreflightFailed, UsageError
 from .press import output
 from .press.pdfx import PrintOptions
 from .source import check as checks
@@ -44,16 +44,20 @@ class BuildResult:
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
     preflight: object | None = None  # a preflight.Report, for --print builds
+    notes: list[str] = field(default_factory=list)  # what the build did that the editor should know
 
 
 def check(path: Path, *, layout: str | None = None, style: str | None = None) -> Checked:
     """Load, validate and check one issue file; every problem in it is raised at once."""
     source = load.read(path)
     project = Project.of_issue(path)
-    _, defaults = project.settings
-    issue = validate.validate(source, settings.merge(defaults, source.data) if isinstance(source.data, dict) else None)
+    _, defaults, settings_source = project.settings
+    merged = settings.merge(defaults, source.data) if isinstance(source.data, dict) else None
+    issue = validate.validate(source, merged, settings_source)
     chosen = _layout(source, issue, project, layout, style)
     problems = checks.images(source, issue, project) + checks.glyphs(source, issue, chosen)
+    if settings_source is not None:  # the settings' text is printed too (masthead, 报/送/发)
+        problems += checks.glyphs(settings_source, issue, chosen, skip=set(source.scalars))
     if problems:
         raise ContentError(sorted(problems, key=lambda d: (d.line, d.column)))
     return Checked(source, issue, project, chosen)
@@ -81,31 +85,57 @@ def build(
     checked = checked or check(path, layout=layout, style=style)
     target = target or checked.project.build_dir / (path.stem + FORMATS[fmt])
     warnings: list[Diagnostic] = []
+    notes: list[str] = []
     report = None
     if fmt == "html":
         data, pages = html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
     elif fmt == "web":
         data, pages = web(checked).encode("utf-8"), 0
     else:
-        data, pages, warnings = _pdf(checked, print_options, allow_overflow)
-    output.write_atomic(target, data)
+        data, pages, warnings, notes = _pdf(checked, print_options, allow_overflow)
     if print_options is not None and fmt == "pdf":
-        from .press import preflight
-
-        report = preflight.check(target)
+        report = _preflight(target, data, print_options)
+    output.write_atomic(target, data)
     seconds = time.perf_counter() - started
     logger.debug("%s → %s (%s pages, %.2f s)", path, target, pages or "-", seconds)
-    return BuildResult(path, target, pages, seconds, warnings, report)
+    return BuildResult(path, target, pages, seconds, warnings, report, notes)
 
 
-def targets(paths: list[Path], out: Path | None, fmt: str) -> list[Path | None]:
-    """Where each issue goes: `-o` names a file for one issue, a folder for several (or with a trailing /)."""
+def _preflight(target: Path, data: bytes, print_options: PrintOptions):
+    """Preflight the print PDF before it is written: one the print shop would refuse never
+    replaces the previous good file."""
+    from .press import preflight
+
+    report = preflight.check(target, standard=print_options.variant, data=data)
+    if report.errors:
+        raise PreflightFailed(report)
+    return report
+
+
+def targets(paths: list[Path], out: str | Path | None, fmt: str) -> list[Path | None]:
+    """Where each issue goes. `-o` names a folder for several issues, or when it ends with
+    a slash, is a folder already, or has no suffix (`-o build`: never a file named build);
+    else the one issue's file. Two issues that would land on the same file are an error."""
     if out is None:
         return [None] * len(paths)
-    suffix = FORMATS.get(fmt, "")
-    if len(paths) > 1 or str(out).endswith(("/", "\\")) or out.is_dir():
-        return [out / (p.stem + suffix) for p in paths]
-    return [out]
+    text, suffix = str(out), FORMATS.get(fmt, "")
+    folder = Path(text)
+    if len(paths) > 1 or text.endswith(("/", "\\")) or folder.is_dir() or not folder.suffix:
+        chosen = [folder / (p.stem + suffix) for p in paths]
+        _no_collisions(paths, chosen)
+        return chosen
+    return [folder]
+
+
+def _no_collisions(paths: list[Path], chosen: list[Path]) -> None:
+    seen: dict[Path, Path] = {}
+    clashes = []
+    for path, target in zip(paths, chosen):
+        if target in seen and seen[target].resolve() != path.resolve():
+            clashes.append(f"{seen[target]} and {path} would both be written to {target}")
+        seen.setdefault(target, path)
+    if clashes:
+        raise UsageError("; ".join(clashes) + ": build them into separate folders, or rename one")
 
 
 def layouts(folder: Path) -> list[Layout]:
@@ -140,7 +170,7 @@ def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = Fal
 
 def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None) -> bytes:
     """The screen PDF of an issue, in memory (for the live preview); overflow is allowed."""
-    pdf, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True)
+    pdf, _, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True)
     return pdf
 
 
@@ -153,7 +183,7 @@ def web(checked: Checked) -> str:
     return render_html.render(checked.project.layout_dirs, "common/web.html", ctx)
 
 
-def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool) -> tuple[bytes, int, list[Diagnostic]]:
+def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool) -> tuple[bytes, int, list[Diagnostic], list[str]]:
     from .press import pdfx as printing
     from .weasy import render as render_pdf
 
@@ -189,12 +219,15 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
     if problems:
         raise ContentError(problems)
     warnings = [Diagnostic(d.path, d.line, d.column, d.message, "warning") for d in overflow]
+    notes = []
     if print_options is not None:
         warnings += _image_resolution(checked, report.images)
-        pdf = printing.finish(pdf, print_options)
+        pdf, dropped = printing.finish(pdf, print_options)
+        if dropped:
+            notes.append(f"{source.path}: note: {dropped} link(s) left out: {print_options.variant.upper()} allows no links on the page (the screen PDF keeps them)")
     for warning in report.warnings:
         logger.warning("%s: %s", source.path, warning)
-    return pdf, report.pages, warnings
+    return pdf, report.pages, warnings, notes
 
 
 def _overflow(checked: Checked, overflow: dict[str, list[int]]) -> list[Diagnostic]:

@@ -61,7 +61,7 @@ def main_options(
 def build(
     issues: Issues,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Output file (one issue) or folder (several).")
+        Optional[str], typer.Option("--output", "-o", help="Output file (one issue, e.g. x.pdf) or folder (several issues, a trailing /, or a name without a suffix).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf; html (what the PDF is made from); web (a page for a website or WeChat).")] = Format.pdf,
     layout: LayoutOpt = None,
@@ -95,7 +95,7 @@ def build(
     options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow}
     if for_print:
         options["print_options"] = PrintOptions(variant=pdf_variant)
-    jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, api.targets(issues, output, fmt.value))]
+    jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, _handled(api.targets, issues, output, fmt.value))]
     workers = jobs or ((os.cpu_count() or 1) if len(issues) > 1 else 1)
     progress = report.Progress(len(jobs_list), _err)
     outcomes = batch.run(jobs_list, workers, force, progress.done)

@@ -40,6 +40,15 @@ class ContentError(BulletinError):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
+class PreflightFailed(ContentError):
+    """A print PDF that preflight refuses: it is not written, and `report` says why."""
+
+    def __init__(self, report):
+        self.report = report
+        found = [Diagnostic(report.file, 1, 1, f"preflight: {f.message} [{f.code}]") for f in report.errors]
+        super().__init__(found + [Diagnostic(report.file, 1, 1, "not written: the print shop would refuse it (the previous file, if any, is kept)")])
+
+
 class UsageError(BulletinError):
     """The command line asked for something impossible; exit code 2."""
 

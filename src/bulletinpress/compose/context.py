@@ -58,6 +58,7 @@ class Figure:
     src: str
     caption: Markup | None
     credit: str | None
+    alt: str  # plain text for the alt attribute: never markup inside an attribute
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,22 @@ def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embe
     else:
         src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
     caption = _one_line(image.caption, language)
-    credit = LABELS[language]["credit"].format(name=image.credit) if image.credit else None
-    return Figure(src=src, caption=caption, credit=credit)
+    plain = markup.join_lines(image.caption.split("\n"), language) if image.caption else ""
+    return Figure(src=src, caption=caption, credit=credit_line(image.credit, language), alt=plain)
+
+
+#: what a credit already says when the editor wrote the label too (张三 摄, 摄影：张三, Photo: …)
+_CREDIT_LABELED = {"zh": ("摄", "图", "供图", "摄影"), "en": ("photo", "picture", "image", "©")}
+
+
+def credit_line(credit: str | None, language: str) -> str | None:
+    """The credit with the layout's label (张三 → 张三 摄), unless the editor wrote one."""
+    if not credit:
+        return None
+    words = credit.lower()
+    if any(words.startswith(w) or words.endswith(w) for w in _CREDIT_LABELED[language]):
+        return credit
+    return LABELS[language]["credit"].format(name=credit)
 
 
 def _distribution(issue: Issue, labels: dict[str, str]) -> dict[str, Any] | None:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -53,7 +57,8 @@ def fingerprint(path: Path, options: dict):
     from ..source.check import image_locs
 
     checked = api.check(path, layout=options.get("layout"), style=options.get("style"))
-    digest = hashlib.sha256(f"{__version__}|{sorted((k, str(v)) for k, v in options.items())}".encode())
+    digest = hashlib.sha256(f"{tool_key()}|{sorted((k, str(v)) for k, v in options.items())}".encode())
+    digest.update(repr(_font_files(tuple(sorted({f for fs in checked.layout.fonts.values() for f in fs})))).encode())
     files = [path, checked.project.root / "bulletinpress.yaml"]
     files += [(path.resolve().parent / image.src) for _, image in image_locs(checked.issue)]
     for folder in list(checked.project.layout_dirs) + list(checked.project.style_dirs):
@@ -63,6 +68,42 @@ def fingerprint(path: Path, options: dict):
         digest.update(file.read_bytes() if file.is_file() else b"-")
     target = checked.project.build_dir / (path.stem + api.FORMATS.get(options.get("fmt", "pdf"), ".pdf"))
     return digest.hexdigest(), target, checked
+
+
+@lru_cache(maxsize=1)
+def tool_key() -> str:
+    """What a build's output depends on beyond the project: our own code (every module's
+    bytes, not just the version number), and the versions of the libraries that set or
+    write the page. An upgrade of any of them rebuilds every issue."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parents[1]
+    for module in sorted(package.rglob("*.py")):
+        digest.update(str(module.relative_to(package)).encode() + module.read_bytes())
+    for name in ("weasyprint", "pydyf", "tinycss2", "cssselect2", "pikepdf", "jinja2", "pydantic", "pyphen", "fonttools"):
+        digest.update(f"{name}={_version(name)}".encode())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@lru_cache(maxsize=16)
+def _font_files(families: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """The font files fontconfig picks for the layout's families, with size and mtime: a
+    font package upgrade rebuilds the issues set in it."""
+    found = []
+    for family in families:
+        try:
+            path = subprocess.run(["fc-match", "--format=%{file}", family], capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            path = ""
+        stat = os.stat(path) if path and os.path.isfile(path) else None
+        found.append((path, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0))
+    return found
 
 
 def _cache_file(target: Path) -> Path:
@@ -94,7 +135,7 @@ def remember(outcome: Outcome) -> None:
 def run_one(job: Job, force: bool = False) -> Outcome:
     """Build one issue (in whichever process runs this), reporting instead of raising."""
     from .. import api
-    from ..errors import ContentError, UsageError
+    from ..errors import BulletinError, ContentError, PreflightFailed
 
     outcome = Outcome(job.path)
     options = dict(job.options)
@@ -115,14 +156,22 @@ def run_one(job: Job, force: bool = False) -> Outcome:
             job.path, target, fmt=options.get("fmt", "pdf"), layout=options.get("layout"), style=options.get("style"),
             print_options=print_options, allow_overflow=allow_overflow, checked=checked,
         )
+    except PreflightFailed as exc:
+        outcome.preflight, outcome.preflight_failed = exc.report.to_text(), True
+        outcome.errors = [str(d) for d in exc.diagnostics]
+        return outcome
     except ContentError as exc:
         outcome.errors = [str(d) for d in exc.diagnostics]
         return outcome
-    except UsageError as exc:
+    except BulletinError as exc:  # usage and set-up errors stop the batch: every issue would fail
         outcome.usage_error = str(exc)
+        return outcome
+    except Exception as exc:  # a bug of ours: this issue fails, the others still build
+        outcome.errors = [f"{job.path}:1:1: error: internal error ({type(exc).__name__}: {exc}); please report it with this file"]
         return outcome
     outcome.output, outcome.pages, outcome.seconds = result.output, result.pages, result.seconds
     outcome.warnings = [str(w) for w in result.warnings]
+    outcome.notes = list(result.notes)
     if result.preflight is not None:
         outcome.preflight = result.preflight.to_text()
         outcome.preflight_failed = bool(result.preflight.errors)
@@ -140,14 +189,22 @@ def run(jobs: list[Job], workers: int, force: bool, on_done: Callable[[Outcome],
             outcomes.append(outcome)
         return outcomes
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(run_one, job, force) for job in jobs]
+        futures = {pool.submit(run_one, job, force): job for job in jobs}
         for future in as_completed(futures):
-            outcome = future.result()
+            outcome = _result(future, futures[future])
             remember_if_built(outcome)
             on_done(outcome)
             outcomes.append(outcome)
     order = {job.path: i for i, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.path])
+
+
+def _result(future, job: Job) -> Outcome:
+    """A worker's outcome; a worker that died (killed, out of memory) fails its issue only."""
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool and the like
+        return Outcome(job.path, errors=[f"{job.path}:1:1: error: the build process died ({type(exc).__name__}: {exc})"])
 
 
 def remember_if_built(outcome: Outcome) -> None:

@@ -24,19 +24,22 @@ def _scalar(value: object) -> str:
 
 
 def latest_issue(issues_dir: Path) -> Path:
+    """The issue with the latest masthead date (by name among equals); every file is read
+    with the reader's limits, so one huge or hostile file cannot hang `new`."""
     candidates = sorted(issues_dir.glob("*.yaml"))
     if not candidates:
         raise UsageError(f"no issue files in {issues_dir} to start from; write the first one by hand (see docs/format.md)")
+    return max(candidates, key=_date_of)
 
-    def date_of(path: Path) -> tuple:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-            date = data.get("masthead", {}).get("date")
-            return (date if isinstance(date, datetime.date) else datetime.date.min, path.name)
-        except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
-            return (datetime.date.min, path.name)
 
-    return max(candidates, key=date_of)
+def _date_of(path: Path) -> tuple:
+    try:
+        data = load.read(path).data
+    except ContentError:
+        return (datetime.date.min, path.name)
+    masthead = data.get("masthead") if isinstance(data, dict) else None
+    date = masthead.get("date") if isinstance(masthead, dict) else None
+    return (date if isinstance(date, datetime.date) else datetime.date.min, path.name)
 
 
 def create(project_root: Path) -> Path:
@@ -67,7 +70,9 @@ def _text(previous: dict, number: int | None, date: datetime.date) -> str:
         if key in previous:
             lines.append(f"{key}: {_scalar(previous[key])}")
     masthead = previous.get("masthead", {})
-    lines += ["masthead:", f"  title: {_scalar(masthead.get('title', ''))}"]
+    lines.append("masthead:")
+    if masthead.get("title"):  # else it comes from bulletinpress.yaml: an empty one would override it
+        lines.append(f"  title: {_scalar(masthead['title'])}")
     if number:
         lines.append(f"  number: {number}")
     lines.append(f"  date: {date.isoformat()}")

@@ -152,13 +152,21 @@ def make_handler(preview: Preview):
     return Handler
 
 
-def watch(preview: Preview, folder: Path, stop: threading.Event) -> None:
-    """Rebuild whenever a file in the project changes (the issue, a photo, a layout, a style)."""
+def watch(preview: Preview, folder: Path, stop: threading.Event, ignored: Path) -> None:
+    """Rebuild whenever a file in the project changes (the issue, a photo, a layout, a style);
+    not for what the builds write (`ignored`, the project's build folder) or hidden files."""
     from watchfiles import watch as watch_files
 
     for _ in watch_files(folder, stop_event=stop, debounce=50, step=20, recursive=True,
-                         watch_filter=lambda change, path: "/build/" not in path and not Path(path).name.startswith(".")):
+                         watch_filter=lambda change, path: wanted(Path(path), ignored)):
         preview.rebuild()
+
+
+def wanted(path: Path, ignored: Path) -> bool:
+    """A change that can alter the page: not inside the build folder, not a hidden file
+    (editors' swap files, our temp files). Only the project's own build folder is ignored,
+    not every folder named build on the way to it."""
+    return not path.is_relative_to(ignored) and not path.name.startswith(".")
 
 
 def serve(issue: Path, host: str = "127.0.0.1", port: int = 8000, layout: str | None = None, style: str | None = None):
@@ -169,8 +177,11 @@ def serve(issue: Path, host: str = "127.0.0.1", port: int = 8000, layout: str | 
     preview.rebuild()
     server = ThreadingHTTPServer((host, port), make_handler(preview))
     stop = threading.Event()
-    folders = [Project.of_issue(issue).root]
-    for folder in folders:
-        threading.Thread(target=watch, args=(preview, folder, stop), daemon=True).start()
+    project = Project.of_issue(issue)
+    try:
+        ignored = project.build_dir.resolve()
+    except BulletinError:  # broken settings: shown in the page; the default build folder
+        ignored = (project.root / "build").resolve()
+    threading.Thread(target=watch, args=(preview, project.root, stop, ignored), daemon=True).start()
     server.stop_event = stop
     return server

@@ -34,16 +34,20 @@ class PrintOptions:
 
 def css(options: PrintOptions) -> str:
     """Bleed, crop marks and the CMYK output profile, as a stylesheet added last."""
-    rules = [f"@page {{ bleed: {options.bleed_mm}mm; marks: {'crop' if options.marks else 'none'}; }}"]
+    # WeasyPrint draws crop marks inside the bleed (its MediaBox is the BleedBox): they
+    # would print on the paper the trim cuts off; `finish` draws them outside the bleed
+    rules = [f"@page {{ bleed: {options.bleed_mm}mm; marks: none; }}"]
     if options.is_pdfx:
         rules.append(f"@color-profile device-cmyk {{ src: url({options.profile.as_uri()}); components: c m y k }}")
     return "\n".join(rules)
 
 
-def finish(pdf: bytes, options: PrintOptions) -> bytes:
-    """Mend what WeasyPrint gets wrong for PDF/X; the same input gives the same bytes."""
+def finish(pdf: bytes, options: PrintOptions) -> tuple[bytes, int]:
+    """Mend what WeasyPrint gets wrong for PDF/X; the same input gives the same bytes. Also
+    returns how many links were dropped (PDF/X allows none), for the build to say so."""
     import pikepdf
 
+    dropped = 0
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if options.is_pdfx:
             _fix_profile_components(doc)
@@ -53,23 +57,114 @@ def finish(pdf: bytes, options: PrintOptions) -> bytes:
                     _tag_rgb_image(obj, srgb)
             for page in doc.pages:
                 _rgb_operators_to_cmyk(page.obj)
-                _drop_link_annotations(page.obj)
+                dropped += _drop_link_annotations(page.obj)
+        if options.marks:
+            for page in doc.pages:
+                crop_marks(doc, page.obj)
+        if options.is_pdfx:
+            _info_pdfx_version(doc)
+        _xmp_identification_as_elements(doc)
         _pin_document_id(doc)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True)
-    return out.getvalue()
+    return out.getvalue(), dropped
 
 
-def _drop_link_annotations(page) -> None:
-    """PDF/X allows no annotations on the printed area but printer's marks: links go."""
+#: crop marks (print-shop practice): they start this far from the trim, at least the
+#: bleed, and run this long; hairlines in registration colour (every separation)
+MARK_OFFSET_MM, MARK_LENGTH_MM, MARK_ZONE_MM, HAIRLINE_PT = 3.0, 6.0, 10.0, 0.25
+PT_PER_MM = 72 / 25.4
+
+
+def crop_marks(doc, page) -> None:
+    """Grow the MediaBox by a mark zone around the BleedBox and draw the eight crop marks
+    there, in line with the trim edges and wholly outside the bleed."""
     import pikepdf
 
-    if "/Annots" in page:
-        kept = [a for a in page.Annots if a.get("/Subtype") in ("/PrinterMark", "/TrapNet")]
-        if kept:
-            page.Annots = pikepdf.Array(kept)
-        else:
-            del page.Annots
+    trim = [float(v) for v in page.get("/TrimBox", page.MediaBox)]
+    bleed = [float(v) for v in page.get("/BleedBox", page.MediaBox)]
+    offset = max(MARK_OFFSET_MM * PT_PER_MM, trim[0] - bleed[0], bleed[2] - trim[2]) + 0.5
+    zone = max(MARK_ZONE_MM * PT_PER_MM, offset + MARK_LENGTH_MM * PT_PER_MM + 1)
+    page.TrimBox, page.BleedBox = pikepdf.Array(trim), pikepdf.Array(bleed)
+    page.MediaBox = pikepdf.Array([trim[0] - zone, trim[1] - zone, trim[2] + zone, trim[3] + zone])
+    if "/Resources" not in page:
+        page.Resources = pikepdf.Dictionary()
+    if "/ColorSpace" not in page.Resources:
+        page.Resources.ColorSpace = pikepdf.Dictionary()
+    page.Resources.ColorSpace.BPRegistration = _registration(doc)
+    # the page's own drawing is wrapped in q … Q, so the marks start from the default
+    # coordinate system whatever transformation the page leaves behind
+    page.Contents = pikepdf.Array(
+        [doc.make_stream(b"q\n")] + _contents(page) + [doc.make_stream(b"\nQ " + _marks_stream(trim, offset).encode())]
+    )
+
+
+def _contents(page) -> list:
+    import pikepdf
+
+    contents = page.get("/Contents")
+    return list(contents) if isinstance(contents, pikepdf.Array) else ([contents] if contents is not None else [])
+
+
+def _marks_stream(trim: list[float], offset: float) -> str:
+    """Two lines per corner, each starting `offset` from the trim and pointing away from it."""
+    length = MARK_LENGTH_MM * PT_PER_MM
+    left, bottom, right, top = trim
+    lines = []
+    for x, sign_x in ((left, -1), (right, 1)):
+        for y, sign_y in ((bottom, -1), (top, 1)):
+            lines.append((x + sign_x * offset, y, x + sign_x * (offset + length), y))  # along the horizontal trim edge
+            lines.append((x, y + sign_y * offset, x, y + sign_y * (offset + length)))  # along the vertical one
+    paths = " ".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines)
+    return f"q /BPRegistration CS 1 SCN {HAIRLINE_PT} w 0 J [] 0 d {paths} Q"
+
+
+def _registration(doc):
+    """The registration colour: a Separation named All, which prints on every plate."""
+    import pikepdf
+
+    tint = doc.make_indirect(pikepdf.Dictionary(
+        FunctionType=2, Domain=pikepdf.Array([0, 1]), C0=pikepdf.Array([0, 0, 0, 0]), C1=pikepdf.Array([1, 1, 1, 1]), N=1,
+    ))
+    return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, tint])
+
+
+def _info_pdfx_version(doc) -> None:
+    """GTS_PDFXVersion in the Info dictionary too (WeasyPrint writes it only in XMP;
+    validators differ on which they read, and InDesign writes both)."""
+    import pikepdf
+
+    with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        version = meta.get("pdfxid:GTS_PDFXVersion") or meta.get("pdfx:GTS_PDFXVersion")
+    if version:
+        doc.docinfo[pikepdf.Name.GTS_PDFXVersion] = pikepdf.String(str(version))
+
+
+def _xmp_identification_as_elements(doc) -> None:
+    """WeasyPrint writes PDF/A's pdfaid:part and pdfaid:conformance as attributes of an
+    rdf:Description; RDF allows that, but some validators read only the element form."""
+    with doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        for key in ("pdfaid:part", "pdfaid:conformance", "pdfuaid:part"):
+            value = meta.get(key)
+            if value:
+                del meta[key]
+                meta[key] = str(value)
+
+
+def _drop_link_annotations(page) -> int:
+    """PDF/X allows no annotations on the printed area but printer's marks: links go.
+    Returns how many went."""
+    import pikepdf
+
+    if "/Annots" not in page:
+        return 0
+    kept = [a for a in page.Annots if a.get("/Subtype") in ("/PrinterMark", "/TrapNet")]
+    dropped = len(page.Annots) - len(kept)
+    if kept:
+        page.Annots = pikepdf.Array(kept)
+    else:
+        del page.Annots
+    return dropped
 
 
 def _pin_document_id(doc) -> None:

@@ -87,7 +87,7 @@ class Report:
         bleed = f"bleed {min(bleeds):.1f} mm" if bleeds and min(bleeds) > 0 else "no bleed"
         lines = [
             f"{self.file}: {len(self.pages)} page(s), trim {', '.join(sizes) or '?'}, {bleed}",
-            f"  PDF/X: {self.pdfx or 'no'}; output intent: {self.output_intent or 'none'}",
+            f"  standard: {self.pdfx or 'none'}; output intent: {self.output_intent or 'none'}",
             f"  fonts: {len(self.fonts)} ({sum(f['embedded'] for f in self.fonts)} embedded, "
             f"{sum(f['subset'] for f in self.fonts)} subset)",
             f"  images: {len(self.images)}"
@@ -98,11 +98,13 @@ class Report:
         return "\n".join(lines)
 
 
-def check(path: Path, *, booklet: bool = False) -> Report:
-    """Every finding, read from the PDF at `path` alone."""
+def check(path: Path, *, booklet: bool = False, standard: str | None = None, data: bytes | None = None) -> Report:
+    """Every finding, read from the PDF alone: the file at `path`, or `data` (a build's PDF
+    before it is written there). `standard` (pdf/x-4, pdf/a-2b, …) is what the PDF must
+    meet; without it, what the file declares."""
     report = Report(str(path))
-    with open_pdf(path) as pdf:
-        _pdfx(pdf, report)
+    with open_pdf(path, data) as pdf:
+        _standard(pdf, report, standard)
         _pages(pdf, report)
         fonts: dict[tuple, dict] = {}
         for number, page in enumerate(pdf.pages, 1):
@@ -120,22 +122,50 @@ def check(path: Path, *, booklet: bool = False) -> Report:
     return report
 
 
-def _pdfx(pdf, report: Report) -> None:
-    version = None
+def _standard(pdf, report: Report, standard: str | None) -> None:
+    """Check what the PDF's standard requires: the one asked for, else the one the file
+    declares (PDF/X, PDF/A, PDF/UA); a PDF that declares none is checked as the PDF/X a
+    print shop expects."""
+    meta = _xmp(pdf)
+    report.pdfx = meta.get("pdfxid:GTS_PDFXVersion") or meta.get("pdfx:GTS_PDFXVersion") or _info(pdf, "/GTS_PDFXVersion")
+    declared = "pdf/x" if report.pdfx else ("pdf/a" if meta.get("pdfaid:part") else ("pdf/ua" if meta.get("pdfuaid:part") else None))
+    family = (standard or declared or "pdf/x")[:6].rstrip("-")
+    {"pdf/x": _pdfx, "pdf/a": _pdfa, "pdf/ua": _pdfua}[family](pdf, report, meta, standard)
+
+
+def _xmp(pdf) -> dict[str, str]:
+    """The XMP properties bulletinpress checks, as text (element and attribute forms alike)."""
+    keys = ("pdfxid:GTS_PDFXVersion", "pdfx:GTS_PDFXVersion", "pdfaid:part", "pdfaid:conformance", "pdfuaid:part")
     try:
         with pdf.open_metadata() as meta:
-            version = meta.get("pdfxid:GTS_PDFXVersion") or meta.get("pdfx:GTS_PDFXVersion")
-    except Exception:  # unreadable XMP is reported as no PDF/X
-        version = None
-    version = version or (str(pdf.docinfo.get("/GTS_PDFXVersion")) if "/GTS_PDFXVersion" in pdf.docinfo else None)
-    report.pdfx = version
-    if not version:
+            return {key: str(meta[key]) for key in keys if meta.get(key)}
+    except Exception:  # unreadable XMP is reported as no identification
+        return {}
+
+
+def _info(pdf, key: str) -> str | None:
+    return str(pdf.docinfo[key]) if key in pdf.docinfo else None
+
+
+def _pdfx(pdf, report: Report, meta: dict, standard: str | None) -> None:
+    if not report.pdfx:
         report.add("error", "pdfx-missing", "not identified as PDF/X (no GTS_PDFXVersion)")
-    intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]
+    elif not _info(pdf, "/GTS_PDFXVersion"):
+        report.add("error", "pdfx-info", "GTS_PDFXVersion is in the XMP but not in the Info dictionary (validators differ: write both)")
+    if standard and report.pdfx and not report.pdfx.upper().startswith(standard.upper()):
+        report.add("error", "pdfx-version", f"identified as {report.pdfx}, but {standard.upper()} was asked for")
+    intents = _intents(pdf, "/GTS_PDFX")
     if not intents:
         report.add("error", "output-intent-missing", "no PDF/X output intent")
         return
-    intent = intents[0]
+    _cmyk_intent(intents[0], report)
+
+
+def _intents(pdf, kind: str) -> list:
+    return [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == kind]
+
+
+def _cmyk_intent(intent, report: Report) -> None:
     profile = intent.get("/DestOutputProfile")
     name = str(intent.get("/OutputConditionIdentifier", ""))
     space = profile.read_bytes()[16:20].decode("latin-1").strip() if profile is not None else ""
@@ -144,6 +174,33 @@ def _pdfx(pdf, report: Report) -> None:
         report.add("error", "output-intent-not-cmyk", f"the output intent's profile is {space or 'missing'}, not CMYK")
     elif int(profile.get("/N", 0)) != 4:
         report.add("error", "output-intent-components", f"the CMYK profile is declared with /N {profile.get('/N')}, not 4")
+
+
+def _pdfa(pdf, report: Report, meta: dict, standard: str | None) -> None:
+    """PDF/A-2b/3b: identified in XMP as the part and level asked for, with an output intent."""
+    part, level = meta.get("pdfaid:part"), (meta.get("pdfaid:conformance") or "").upper()
+    report.pdfx = f"PDF/A-{part}{level.lower()}" if part else None
+    if not part:
+        report.add("error", "pdfa-missing", "not identified as PDF/A (no pdfaid:part in the XMP metadata)")
+    elif standard and f"pdf/a-{part}{level.lower()}" != standard.lower():
+        report.add("error", "pdfa-version", f"identified as {report.pdfx}, but {standard.upper()} was asked for")
+    intents = _intents(pdf, "/GTS_PDFA1")
+    report.output_intent = str(intents[0].get("/OutputConditionIdentifier", "")) if intents else None
+    if not intents:
+        report.add("error", "output-intent-missing", "no PDF/A output intent")
+
+
+def _pdfua(pdf, report: Report, meta: dict, standard: str | None) -> None:
+    """PDF/UA-1: tagged (a structure tree, MarkInfo), the title displayed, a language."""
+    report.pdfx = f"PDF/UA-{meta['pdfuaid:part']}" if meta.get("pdfuaid:part") else None
+    if not report.pdfx:
+        report.add("error", "pdfua-missing", "not identified as PDF/UA (no pdfuaid:part in the XMP metadata)")
+    if not bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False)) or "/StructTreeRoot" not in pdf.Root:
+        report.add("error", "pdfua-untagged", "not a tagged PDF (no structure tree): screen readers cannot follow it")
+    if not bool(pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+        report.add("error", "pdfua-title", "the viewer is not told to show the document's title (DisplayDocTitle)")
+    if "/Lang" not in pdf.Root:
+        report.add("error", "pdfua-language", "no document language (/Lang)")
 
 
 def _box(page, name, fallback):

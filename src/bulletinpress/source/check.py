@@ -14,13 +14,13 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, SetupError
 from .load import Source, dotted
 from .model import Issue
 from .project import Layout, Project
 
 #: fields whose values are names or paths, not text that gets printed
-_NOT_PRINTED = {"src", "language", "layout", "style"}
+_NOT_PRINTED = {"src", "language", "layout", "style", "output"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".tif", ".tiff"}
 
 
@@ -63,8 +63,9 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
-def glyphs(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
-    """Every printed character must be in one of the layout's fonts, as fontconfig sees them."""
+def glyphs(source: Source, issue: Issue, layout: Layout, skip: set = frozenset()) -> list[Diagnostic]:
+    """Every printed character must be in one of the layout's fonts, as fontconfig sees them.
+    Fields in `skip` are not printed from this file (the issue overrides the settings')."""
     problems = []
     families = layout.fonts.get(issue.primary_language, ())
     coverage, missing_fonts = font_coverage(families, issue.language)
@@ -74,7 +75,7 @@ def glyphs(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
         return problems
     printable: dict[str, bool] = {}  # each distinct character is looked up once
     for loc, node in source.scalars.items():
-        if not isinstance(node.value, str) or (loc and loc[-1] in _NOT_PRINTED):
+        if not isinstance(node.value, str) or (loc and loc[-1] in _NOT_PRINTED) or loc in skip:
             continue
         chars = set(node.value)
         for char in chars - printable.keys():
@@ -121,7 +122,10 @@ class Coverage:
 def font_coverage(families: tuple[str, ...], lang: str) -> tuple[Coverage, tuple[str, ...]]:
     """The code points the families cover, read from fontconfig's cache (no font is parsed)."""
     if shutil.which("fc-match") is None:
-        return Coverage([]), ()
+        raise SetupError(
+            "fc-match (fontconfig) is not installed, so the characters cannot be checked against the "
+            "layout's fonts (a missing one would print as a blank box): apt-get install fontconfig"
+        )
     covered: list[tuple[int, int]] = []
     missing = []
     # one fc-match per family, run side by side: a check costs one process's wait, not three

@@ -19,6 +19,8 @@ from ..errors import ContentError, Diagnostic
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
+#: an issue nests a handful of levels (reports[2].images[0].src); far deeper is an attack
+MAX_DEPTH = 64
 UTF8_BOM = b"\xef\xbb\xbf"
 
 Loc = tuple[str | int, ...]
@@ -131,7 +133,7 @@ def read(path: Path) -> Source:
 def parse(path: Path, text: str) -> Source:
     try:
         node = _compose(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: ~4x faster
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         node = _compose_or_explain(path, text)
     return _source(path, text, node)
 
@@ -149,6 +151,8 @@ def _compose_or_explain(path: Path, text: str) -> yaml.Node | None:
         raise ContentError([Diagnostic(path, line, column, message)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Diagnostic(path, 1, 1, f"the file cannot be read as YAML: {exc}")]) from None
+    except RecursionError:  # the pure parser recurses once per level of [ [ [ …
+        raise ContentError([Diagnostic(path, 1, 1, f"the file nests lists or groups more than {MAX_DEPTH} levels deep; refusing to read it")]) from None
 
 
 def _compose(text: str, loader_class) -> yaml.Node | None:
@@ -202,6 +206,10 @@ class _Walker:
         if self.count > MAX_NODES:
             mark = node.start_mark
             message = f"the file expands to more than {MAX_NODES} values (anchors and aliases?); refusing to read it"
+            raise ContentError([Diagnostic(self.source.path, mark.line + 1, mark.column + 1, message)])
+        if len(loc) > MAX_DEPTH:
+            mark = node.start_mark
+            message = f"the file nests lists or groups more than {MAX_DEPTH} levels deep; refusing to read it"
             raise ContentError([Diagnostic(self.source.path, mark.line + 1, mark.column + 1, message)])
         self.source.values[loc] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:

@@ -40,11 +40,12 @@ class Settings(BaseModel):
     schedule: Schedule = Schedule()
 
 
-def read(root: Path) -> tuple[Settings, dict[str, Any]]:
-    """The project's settings and their raw data (to merge under an issue's); defaults if none."""
+def read(root: Path) -> tuple[Settings, dict[str, Any], load.Source | None]:
+    """The project's settings, their raw data (to merge under an issue's) and their source
+    (to report problems in the settings at their own file's lines); defaults if none."""
     path = root / FILENAME
     if not path.is_file():
-        return Settings(), {}
+        return Settings(), {}, None
     from .validate import diagnostics_for
 
     source = load.read(path)
@@ -56,7 +57,7 @@ def read(root: Path) -> tuple[Settings, dict[str, Any]]:
         raise ContentError(diagnostics_for(source, exc, Settings)) from None
     if source.errors:
         raise ContentError(list(source.errors.values()))
-    return settings, source.data
+    return settings, source.data, source
 
 
 def merge(defaults: dict[str, Any], issue: dict[str, Any]) -> dict[str, Any]:

@@ -26,20 +26,40 @@ _EXPECTED = {
 }
 
 
-def validate(source: Source, data: dict | None = None) -> Issue:
+def validate(source: Source, data: dict | None = None, settings: Source | None = None) -> Issue:
     """The validated issue, or a ContentError listing every problem in the file. `data`,
-    when given, is the file's data merged over the project settings."""
+    when given, is the file's data merged over the project settings (`settings`): a
+    problem in a value that came from there is reported at its line in bulletinpress.yaml."""
     if not isinstance(source.data, dict):
         raise ContentError([source.diagnostic((), "an issue file must be a group of fields (masthead:, lead:, …)")])
     diagnostics = list(source.errors.values())
     try:
         issue = Issue.model_validate(data if data is not None else source.data)
     except ValidationError as exc:
-        diagnostics += diagnostics_for(source, exc, Issue)
+        diagnostics += [
+            _diagnostic(_owner(tuple(error["loc"]), source, settings), error, Issue)
+            for error in exc.errors(include_url=False)
+            if tuple(error["loc"]) not in source.errors
+        ]
         issue = None
     if diagnostics:
         raise ContentError(sorted(set(diagnostics), key=lambda d: (d.line, d.column, d.message)))
     return issue
+
+
+def _owner(loc: Loc, source: Source, settings: Source | None) -> Source:
+    """The file a value came from: the one that gives the field most precisely."""
+    if settings is None:
+        return source
+    return settings if _depth(loc, settings) > _depth(loc, source) else source
+
+
+def _depth(loc: Loc, source: Source) -> int:
+    """How many leading parts of `loc` the file gives (0: none of it)."""
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in source.keys or loc[:n] in source.values:
+            return n
+    return 0
 
 
 def diagnostics_for(source: Source, exc: ValidationError, model: Any) -> list[Diagnostic]:

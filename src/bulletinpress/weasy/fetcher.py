@@ -17,7 +17,7 @@ def fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxFetcher(URLFetcher):
-        def __init__(self, roots: tuple[Path, ...], report: RenderReport):
+        def __init__(self, roots: tuple[Path, ...], report):  # a render.RenderReport: refusals are noted in it
             super().__init__(allowed_protocols=("file",))
             self.roots = roots
             self.report = report
