@@ -63,7 +63,11 @@ def photo_issue(project: Path, src: str, extra: str = "") -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    """A bulletin project whose issues default to the A4 briefing, which flows: the minimal
+    issues of these tests are far too short to fill a composed A3 page (an error there, see
+    tests/test_compose.py)."""
     (tmp_path / "issues").mkdir()
+    (tmp_path / "bulletinpress.yaml").write_text("layout: briefing\n", encoding="utf-8")
     return tmp_path
 
 

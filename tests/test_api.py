@@ -26,7 +26,7 @@ def test_project_layouts_and_styles_override_the_builtin_ones(project):
     )
     (project / "styles").mkdir()
     (project / "styles" / "newspaper.css").write_text("/* project style */ @page { size: A4 }")
-    checked = api.check(write_issue(project, MINIMAL))
+    checked = api.check(write_issue(project, "layout: newspaper\n" + MINIMAL))
     assert checked.layout.description == "ours"
     assert checked.layout.stylesheets[1] == project / "styles" / "newspaper.css"
     assert checked.layout.stylesheets[0].parent.name == "styles" and checked.layout.stylesheets[0].parent != project / "styles"

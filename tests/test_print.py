@@ -242,10 +242,21 @@ def test_low_resolution_photo_is_an_error(project):
 
 # --- content that does not fit ----------------------------------------------------------
 
-def test_overflow_is_reported_per_article(project):
-    body = "近日，市总工会组织调研组先后赴国网綦江供电公司调研产业工人队伍建设改革工作。" * 40
+def one_page_layout(project) -> None:
+    """A flowing layout of a fixed page count (no composition): overflow is read off the page."""
+    folder = project / "layouts" / "onepage"
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").write_text("page_size: A4\npages: 1\nstylesheets: [base.css, briefing.css]\n"
+                                        "fonts: {zh: [Noto Serif CJK SC, Noto Sans CJK SC, LXGW WenKai]}\n")
+    (folder / "issue.html").write_text('{% extends "common/base.html" %}{% import "common/macros.html" as m with context %}'
+                                       "{% block content %}{{ m.contents() }}{% endblock %}")
+
+
+def test_overflow_of_a_fixed_page_layout_is_reported_per_article(project):
+    one_page_layout(project)
+    body = "近日，市总工会组织调研组先后赴国网綦江供电公司调研产业工人队伍建设改革工作。" * 10
     reports = "\n".join(f"  - district: 第{n}区\n    title: 第{n}篇\n    body: {body}" for n in range(8))
-    path = write_issue(project, f"layout: newspaper\nmasthead: {{title: 太长了, date: 2024-12-06}}\nreports:\n{reports}\n")
+    path = write_issue(project, f"layout: onepage\nmasthead: {{title: 太长了, date: 2024-12-06}}\nreports:\n{reports}\n")
     run = run_cli("build", path, "-o", project / "long.pdf")
     assert run.code == 1
     assert not (project / "long.pdf").exists()
@@ -259,8 +270,9 @@ def test_overflow_is_reported_per_article(project):
         assert len(pdf.pages) >= 2
 
 
-def test_text_that_fits_is_no_overflow(project):
-    assert run_cli("build", write_issue(project, "layout: newspaper\n" + MINIMAL), "-o", project / "a.pdf").code == 0
+def test_text_that_fits_a_fixed_page_layout_is_no_overflow(project):
+    one_page_layout(project)
+    assert run_cli("build", write_issue(project, "layout: onepage\n" + MINIMAL), "-o", project / "a.pdf").code == 0
 
 
 # --- booklets ---------------------------------------------------------------------------

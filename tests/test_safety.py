@@ -184,6 +184,6 @@ def test_stale_temporary_files_are_cleared(project):
 def test_strict_turns_warnings_into_errors(project):
     body = "近日，市总工会组织调研组先后赴国网綦江供电公司调研产业工人队伍建设改革工作。" * 40
     reports = "\n".join(f"  - district: 第{n}区\n    title: 第{n}篇\n    body: {body}" for n in range(8))
-    path = write_issue(project, f"masthead: {{title: 刊, date: 2024-12-06}}\nreports:\n{reports}\n")
+    path = write_issue(project, f"layout: newspaper\nmasthead: {{title: 刊, date: 2024-12-06}}\nreports:\n{reports}\n")
     assert run_cli("build", path, "--allow-overflow").code == 0
     assert run_cli("build", path, "--allow-overflow", "--strict").code == 1

@@ -72,6 +72,7 @@ def build(
     style: str | None = None,
     print_options: PrintOptions | None = None,
     allow_overflow: bool = False,
+    allow_underfill: bool = False,
     checked: Checked | None = None,
 ) -> BuildResult:
     """Build one issue into `target` (default: the project's build/ folder).
@@ -92,7 +93,7 @@ def build(
     elif fmt == "web":
         data, pages = web(checked).encode("utf-8"), 0
     else:
-        data, pages, warnings, notes = _pdf(checked, print_options, allow_overflow)
+        data, pages, warnings, notes = _pdf(checked, print_options, allow_overflow, allow_underfill)
     if print_options is not None and fmt == "pdf":
         report = _preflight(target, data, print_options)
     output.write_atomic(target, data)
@@ -158,19 +159,61 @@ def _layout(source: load.Source, issue: Issue, project: Project, layout: str | N
 
 def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen") -> str:
     """The issue's HTML; image addresses relative to `asset_base` (default: the issue's folder).
-    With `embed_css` the layout's CSS is inlined, making a self-contained file."""
+    With `embed_css` the layout's CSS is inlined, making a self-contained file. A composed
+    layout's page that cannot be filled is an error here (see `composed_html`)."""
+    page_html, _, _ = composed_html(checked, asset_base, embed_css, output)
+    return page_html
+
+
+def composed_html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen",
+                  *, allow_overflow: bool = False, allow_underfill: bool = False) -> tuple[str, list[Diagnostic], list]:
+    """The HTML, what composing its pages had to say (warnings) and the composed pages (none
+    for a flowing layout); a page that cannot be filled, unless allowed, is a ContentError
+    naming the articles in the editor's terms."""
     from .compose import context, html as render_html  # Jinja2 is not needed to check an issue
 
     asset_base = asset_base or checked.source.path.resolve().parent
     sheets = [p.read_text(encoding="utf-8") for p in checked.layout.stylesheets] + [checked.layout.page_css]
     css = "\n".join(sheets) if embed_css else ""
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
-    return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
+    warnings: list[Diagnostic] = []
+    if checked.layout.compose is not None:
+        warnings = _compose(checked, ctx, allow_overflow, allow_underfill)
+    return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx), warnings, ctx.get("pages", [])
+
+
+def _compose(checked: Checked, ctx: dict, allow_overflow: bool, allow_underfill: bool) -> list[Diagnostic]:
+    """Page composition: measured by WeasyPrint, arranged by compose/arrange.py."""
+    from .compose import measure, page
+    from .weasy import measure as weasy_measure
+
+    sheets = list(checked.layout.stylesheets)
+    roots = [checked.project.root, builtin_dir("styles")]
+    issue_dir = checked.source.path.resolve().parent
+    fingerprint = measure.fingerprint(sheets, checked.project.layout_dirs, checked.layout.template)
+
+    def run(markup: str, tall: bool):
+        page_css = measure.TALL_PAGE if tall else checked.layout.page_css
+        return weasy_measure.measure(markup, issue_dir, sheets, roots, page_css)[0]
+
+    def measurer(requests, width):
+        return measure.measured(requests, ctx, checked.project.layout_dirs, fingerprint, run, width)
+
+    area = measure.area(ctx, checked.project.layout_dirs, fingerprint, run)
+    composition = page.compose(ctx, checked.layout.compose, area, measurer,
+                               allow_overflow=allow_overflow, allow_underfill=allow_underfill)
+    ctx["pages"] = composition.pages
+    found = [checked.source.diagnostic(p.loc, f"{load.dotted(p.loc)}: {p.message}", key=True, severity=p.severity)
+             for p in composition.problems]
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return found
 
 
 def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None) -> bytes:
     """The screen PDF of an issue, in memory (for the live preview); overflow is allowed."""
-    pdf, _, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True)
+    pdf, _, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True, allow_underfill=True)
     return pdf
 
 
@@ -183,7 +226,8 @@ def web(checked: Checked) -> str:
     return render_html.render(checked.project.layout_dirs, "common/web.html", ctx)
 
 
-def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool) -> tuple[bytes, int, list[Diagnostic], list[str]]:
+def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool,
+         allow_underfill: bool = False) -> tuple[bytes, int, list[Diagnostic], list[str]]:
     from .press import pdfx as printing
     from .weasy import render as render_pdf
 
@@ -200,10 +244,11 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
         roots.append(print_options.profile.parent)
         extra_css += "\n" + printing.css(print_options)
         options["pdf_variant"] = print_options.variant
-    page_html = html(checked, issue_dir, output="print" if print_options else "screen")
+    page_html, composed, pages = composed_html(checked, issue_dir, output="print" if print_options else "screen",
+                                        allow_overflow=allow_overflow, allow_underfill=allow_underfill)
     pdf, report = render_pdf.render(
         page_html, issue_dir, list(checked.layout.stylesheets), roots, options,
-        extra_css=extra_css, max_pages=checked.layout.pages,
+        extra_css=extra_css, max_pages=None if checked.layout.compose else checked.layout.pages,
         measure_images=print_options is not None and any(checks.image_locs(checked.issue)),
     )
     source = checked.source
@@ -216,9 +261,10 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
     overflow = _overflow(checked, report.overflow)
     if overflow and not allow_overflow:
         problems += overflow
+    problems += _unfitted(checked, pages, report.fragments)
     if problems:
         raise ContentError(problems)
-    warnings = [Diagnostic(d.path, d.line, d.column, d.message, "warning") for d in overflow]
+    warnings = [Diagnostic(d.path, d.line, d.column, d.message, "warning") for d in overflow] + composed
     notes = []
     if print_options is not None:
         warnings += _image_resolution(checked, report.images)
@@ -228,6 +274,17 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
     for warning in report.warnings:
         logger.warning("%s: %s", source.path, warning)
     return pdf, report.pages, warnings, notes
+
+
+def _unfitted(checked: Checked, pages: list, fragments: dict[str, int]) -> list[Diagnostic]:
+    """A composed block whose text WeasyPrint needed more columns for than it was given
+    (the measurement and the page disagree): never printed over the next block in silence."""
+    given = {("briefs" if b.kind == "briefs" else b.story.loc): b.count for p in pages for b in p.blocks}
+    return [
+        checked.source.diagnostic(_parse_loc(loc), f"{loc}: its text did not fit the block it was composed into "
+                                  f"({count} columns for {given[loc]}); this is a bulletinpress bug: please report it", key=True)
+        for loc, count in fragments.items() if loc in given and count > given[loc]
+    ]
 
 
 def _overflow(checked: Checked, overflow: dict[str, list[int]]) -> list[Diagnostic]:

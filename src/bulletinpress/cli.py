@@ -75,6 +75,9 @@ def build(
     allow_overflow: Annotated[
         bool, typer.Option("--allow-overflow", help="Let text that does not fit a fixed-page layout run onto more pages.")
     ] = False,
+    allow_underfill: Annotated[
+        bool, typer.Option("--allow-underfill", help="Build a composed page that has too little copy to fill it, with the white at the foot.")
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     jobs: Annotated[
         Optional[int], typer.Option("--jobs", "-j", min=1, help="Build this many issues at once (default: one per core).")
@@ -92,7 +95,7 @@ def build(
     _logging(verbose)
     if pdf_variant not in VARIANTS:
         _fail(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
-    options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow}
+    options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow, "allow_underfill": allow_underfill}
     if for_print:
         options["print_options"] = PrintOptions(variant=pdf_variant)
     jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, _handled(api.targets, issues, output, fmt.value))]

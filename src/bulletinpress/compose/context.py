@@ -59,6 +59,8 @@ class Figure:
     caption: Markup | None
     credit: str | None
     alt: str  # plain text for the alt attribute: never markup inside an attribute
+    pixels: tuple[int, int] = (1, 1)  # width, height: the composer sizes photos by them
+    crop: str = "50% 50%"  # object-position: which part stays when the frame crops it
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,20 @@ def build(
         if issue.briefs
         else None,
         "distribution": _distribution(issue, labels),
+        "hints": _hints(issue),
     }
+
+
+def _hints(issue: Issue) -> dict[str, dict]:
+    """The editor's composition hints per article (span, position, photo size)."""
+    found = {}
+    for loc, article in [("lead", issue.lead)] + [(f"reports[{i}]", r) for i, r in enumerate(issue.reports)]:
+        if article is None:
+            continue
+        hint = {"span": getattr(article, "span", None), "position": getattr(article, "position", None),
+                "photo": article.photo.size if article.photo else None}
+        found[loc] = {k: v for k, v in hint.items() if v}
+    return found
 
 
 def _set(value: str, language: str, paragraph: bool = False) -> Markup:
@@ -153,13 +168,31 @@ def _story(
         note=_set(markup.join_lines(article.note.split("\n"), language), language, paragraph=True) if article.note else None,
         note_label=LABELS[language]["note"],
         paragraphs=[_set(p, language, paragraph=True) for p in markup.paragraphs(article.body, language)],
-        figures=[_figure(image, language, issue_dir, asset_base, embed) for image in article.images],
+        figures=[_figure(image, language, issue_dir, asset_base, embed, _crop(article)) for image in article.images],
         district=_set(district, language) if district else None,
         loc=loc,
     )
 
 
-def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embed: bool = False) -> Figure:
+_CROPS = {"top": "50% 0%", "bottom": "50% 100%", "left": "0% 50%", "right": "100% 50%", "center": "50% 50%"}
+
+
+def _crop(article: Article) -> str:
+    return _CROPS[article.photo.crop] if article.photo and article.photo.crop else _CROPS["center"]
+
+
+def _pixels(path: Path) -> tuple[int, int]:
+    """A photo's size in pixels, from its header (the file was checked readable)."""
+    try:
+        from PIL import Image as PILImage
+
+        with PILImage.open(path) as img:
+            return img.size
+    except Exception:  # an SVG, or anything PIL cannot size: a square the composer can scale
+        return (1000, 1000)
+
+
+def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embed: bool = False, crop: str = "50% 50%") -> Figure:
     path = (issue_dir / image.src).resolve()
     if embed:  # the web edition carries its photos: one file to upload or paste
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -168,7 +201,7 @@ def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embe
         src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
     caption = _one_line(image.caption, language)
     plain = markup.join_lines(image.caption.split("\n"), language) if image.caption else ""
-    return Figure(src=src, caption=caption, credit=credit_line(image.credit, language), alt=plain)
+    return Figure(src=src, caption=caption, credit=credit_line(image.credit, language), alt=plain, pixels=_pixels(path), crop=crop)
 
 
 #: what a credit already says when the editor wrote the label too (张三 摄, 摄影：张三, Photo: …)

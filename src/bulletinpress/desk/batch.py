@@ -142,8 +142,9 @@ def run_one(job: Job, force: bool = False) -> Outcome:
     try:
         print_options = options.pop("print_options", None)
         allow_overflow = options.pop("allow_overflow", False)
+        allow_underfill = options.pop("allow_underfill", False)
         key, default_target, checked = fingerprint(
-            job.path, {**options, "print": print_options, "allow_overflow": allow_overflow}
+            job.path, {**options, "print": print_options, "allow_overflow": allow_overflow, "allow_underfill": allow_underfill}
         )
         target = job.target or default_target
         outcome.fingerprint = key
@@ -154,7 +155,7 @@ def run_one(job: Job, force: bool = False) -> Outcome:
             return outcome
         result = api.build(
             job.path, target, fmt=options.get("fmt", "pdf"), layout=options.get("layout"), style=options.get("style"),
-            print_options=print_options, allow_overflow=allow_overflow, checked=checked,
+            print_options=print_options, allow_overflow=allow_overflow, allow_underfill=allow_underfill, checked=checked,
         )
     except PreflightFailed as exc:
         outcome.preflight, outcome.preflight_failed = exc.report.to_text(), True

@@ -23,6 +23,52 @@ _LENGTHS = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt|px)( \d+(\.\d+)?(mm|cm|in|pt|px
 Family = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+Points = Annotated[float, Field(gt=0, le=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LeadGrid(Strict):
+    """The lead across the page: its text in `columns` columns (变栏) of `chars` characters."""
+
+    columns: Annotated[int, Field(ge=1, le=8)] = 4
+    chars: list[Annotated[int, Field(ge=8, le=60)]] = [19, 18, 17, 16]
+    gutter: Points = 17.3
+    title: Points = 26
+
+
+class BriefsPlace(Strict):
+    position: str = "bottom"
+    columns: Annotated[int, Field(ge=1, le=6)] = 3
+
+    @field_validator("position")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in ("bottom", "top"):
+            raise ValueError(f"'{value}': the briefs box goes at the 'bottom' or the 'top' of the page")
+        return value
+
+
+class Compose(Strict):
+    """A composed layout (自动拼版): articles become rectangular blocks on a grid of basic
+    columns (基本栏). Sizes in pt; `chars` are characters of body text per column line, one
+    per body size step (the first is the natural size; later ones are larger type, used to
+    fill a page that has too little copy)."""
+
+    columns: Annotated[int, Field(ge=1, le=12)] = 5
+    gutter: Points = 12.75
+    chars: list[Annotated[int, Field(ge=8, le=60)]] = [17, 16, 15, 14]
+    leading: Annotated[list[Annotated[float, Field(ge=1, le=3)]], Field(min_length=3, max_length=3)] = [1.36, 1.4, 1.5]
+    gap: Points = 10
+    headline: dict[Annotated[int, Field(ge=1, le=12)], Points] = {1: 12, 2: 16, 3: 20, 4: 22, 5: 24}
+    max_span: Annotated[int, Field(ge=1, le=12)] = 3
+    photo: Annotated[list[Annotated[float, Field(gt=0, le=3)]], Field(min_length=2, max_length=2)] = [0.75, 1.3]
+    lead: LeadGrid = LeadGrid()
+    briefs: BriefsPlace = BriefsPlace()
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -33,6 +79,7 @@ class Manifest(BaseModel):
     stylesheets: list[Annotated[str, StringConstraints(min_length=1)]] = []
     styles: dict[Name, str] = {}
     fonts: dict[str, list[Family]] = {}
+    compose: Compose | None = None
 
     @field_validator("page_size")
     @classmethod

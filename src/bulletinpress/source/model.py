@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -36,6 +36,14 @@ class Image(Strict):
     credit: Text | None = None
 
 
+class PhotoHint(Strict):
+    """How the editor wants an article's photos: larger or smaller than the composer would
+    make them, and which part to keep when they are cropped to their frame."""
+
+    size: Literal["small", "medium", "large"] | None = None
+    crop: Literal["top", "center", "bottom", "left", "right"] | None = None
+
+
 class Article(Strict):
     kicker: Text | None = None
     title: Text
@@ -44,10 +52,13 @@ class Article(Strict):
     note: Body | None = None  # 编者按, the editor's note printed before the body
     body: Body
     images: Annotated[list[Image], Field(max_length=50)] = []
+    photo: PhotoHint | None = None  # composed layouts: a hint for the photos
 
 
 class Report(Article):
     district: Text
+    span: Annotated[int, Field(ge=1, le=12)] | None = None  # composed layouts: grid columns
+    position: Literal["top", "bottom"] | None = None  # composed layouts: first or last row
 
 
 class Masthead(Strict):

@@ -82,6 +82,7 @@ class Layout:
     fonts: dict[str, tuple[str, ...]]  # by primary language: the families its text may use
     pages: int | None = None  # a fixed number of pages: content past it is overflow
     bleed_mm: float = 3.0
+    compose: object | None = None  # a manifest.Compose: the layout composes blocks on a grid
 
     @property
     def page_css(self) -> str:
@@ -112,6 +113,7 @@ def resolve_layout(project: Project, name: str | None, style: str | None) -> Lay
         fonts={lang: tuple(families) for lang, families in manifest.fonts.items()},
         pages=manifest.pages,
         bleed_mm=manifest.bleed_mm,
+        compose=manifest.compose,
     )
 
 

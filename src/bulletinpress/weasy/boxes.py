@@ -38,6 +38,15 @@ def count_content(box, counts: dict[str, list[int]], loc=None) -> None:
         count_content(child, counts, loc)
 
 
+def _ppi(box) -> float:
+    """Pixels per inch as printed; a photo cropped to cover its frame (object-fit: cover) is
+    scaled by the larger of the two ratios, so the smaller resolution is the true one."""
+    across = box.replacement.width / (box.width / 96)  # CSS px: 96 to the inch
+    height = getattr(box.replacement, "height", None)
+    down = height / (box.height / 96) if height and box.height else across
+    return min(across, down)
+
+
 def collect_images(box, loc=None, found: list[PlacedImage] | None = None) -> list[PlacedImage]:
     """Each raster image's pixels per inch at the size it is printed."""
     found = [] if found is None else found
@@ -45,9 +54,26 @@ def collect_images(box, loc=None, found: list[PlacedImage] | None = None) -> lis
 
     loc = _loc(box, loc)
     if isinstance(box, boxes.ReplacedBox) and getattr(box.replacement, "width", None) and box.width:
-        width_inches = box.width / 96  # CSS px
         src = box.element.get("src", "") if box.element is not None else ""
-        found.append(PlacedImage(src, loc or "", box.replacement.width / width_inches))
+        found.append(PlacedImage(src, loc or "", _ppi(box)))
     for child in getattr(box, "children", ()):
         collect_images(child, loc, found)
     return found
+
+
+def column_fragments(page, loc_attribute: str = "data-block") -> dict[str, int]:
+    """How many column boxes each block's text was laid out in on a rendered page (more than
+    it was given means the text did not fit its height)."""
+    counts: dict[str, int] = {}
+    _fragments(page_box(page), counts, loc_attribute)
+    return counts
+
+
+def _fragments(box, counts: dict[str, int], attribute: str) -> None:
+    element = getattr(box, "element", None)
+    key = element.get(attribute) if element is not None else None
+    if key is not None and "flow" in (element.get("class") or "").split():
+        counts[key] = max(counts.get(key, 0), len([c for c in box.children if c.is_in_normal_flow()]))
+        return
+    for child in getattr(box, "children", ()):
+        _fragments(child, counts, attribute)

@@ -27,6 +27,8 @@ class RenderReport:
     #: article (data-loc) → [lines, characters] set on pages past the layout's page count
     overflow: dict[str, list[int]] = field(default_factory=dict)
     images: list[boxes.PlacedImage] = field(default_factory=list)
+    #: composed block (data-block) → how many columns its text was laid out in
+    fragments: dict[str, int] = field(default_factory=dict)
 
 
 class _Collector(logging.Handler):
@@ -103,6 +105,8 @@ def render(
         if max_pages is not None:
             for page in rendered.pages[max_pages:]:
                 boxes.count_content(boxes.page_box(page), report.overflow)
+        for page in rendered.pages:
+            report.fragments.update(boxes.column_fragments(page))
         for page in rendered.pages if measure_images else ():
             report.images += boxes.collect_images(boxes.page_box(page))
         pdf = rendered.write_pdf(**metadata)

@@ -1,0 +1,183 @@
+"""What page composition needs measured, asked of WeasyPrint in as few passes as possible.
+
+One pass lays out, in one document, every piece the search may place: the masthead and the
+footer, each headline at each block span, each article's text in one column of each measure
+it may be set in, each caption at each span. The text of an article is measured once per
+body size; the results are kept by content, so a warm process (serve, batch workers)
+measures only the articles that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import arrange
+from .html import render as render_html
+
+#: measurements kept between builds in one process, by what they depend on
+_CACHE: dict[str, object] = {}
+_CACHE_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The type sizes of one body size step, in pt."""
+
+    step: int
+    body: float
+    lead: float
+    briefs_width: float
+    scale: float = 1.0  # body size over the natural one: headlines grow with its square root
+
+    def title(self, points: float) -> float:
+        return round(points * self.scale ** 0.5, 3)
+
+
+def grid(settings, area: tuple[float, float]) -> arrange.Grid:
+    """The layout's grid over the measured type area (width, height)."""
+    return arrange.Grid(
+        width=area[0], height=area[1], columns=settings.columns, gutter=settings.gutter, gap=settings.gap,
+        leading=tuple(settings.leading), photo=tuple(settings.photo), max_span=min(settings.max_span, settings.columns),
+        lead_columns=settings.lead.columns, lead_gutter=settings.lead.gutter, briefs_columns=settings.briefs.columns,
+    )
+
+
+def sizes(settings, area_grid: arrange.Grid, step: int) -> Sizes:
+    """Body and lead sizes that make a whole number of characters fill each column."""
+    lead_column = (area_grid.width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
+    chars = settings.chars[min(step, len(settings.chars) - 1)]
+    lead_chars = settings.lead.chars[min(step, len(settings.lead.chars) - 1)]
+    briefs = (area_grid.width - 2 * BRIEFS_INSET - (settings.briefs.columns - 1) * BRIEFS_GAP) / settings.briefs.columns
+    # a hair under the exact size: at exactly column / chars rounding loses a character a line
+    return Sizes(step, area_grid.column / chars * 0.9999, lead_column / lead_chars * 0.9999, briefs, settings.chars[0] / chars)
+
+
+#: the briefs box: border and padding on each side, and the gap between its columns (pt)
+BRIEFS_INSET, BRIEFS_GAP = 10.3, 19.7
+
+
+@dataclass
+class Request:
+    """One piece to measure: `key` names it in the results; the template draws it."""
+
+    key: str
+    part: str  # head, flow, caption, briefs-head, briefs-flow
+    story: object
+    kind: str  # lead, report, briefs
+    width: float
+    font_size: float | None = None
+    line_height: float | None = None
+    title_size: float | None = None
+    figure: object | None = None
+    level: int = 2
+
+
+def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes) -> list[Request]:
+    """Every piece of the issue at every span and measure the search may use."""
+    found = []
+    leading = settings.leading[1]
+    lead = ctx["lead"]
+    if lead is not None:
+        width = area_grid.width
+        found.append(Request("lead:head", "head", lead, "lead", width, title_size=size.title(settings.lead.title), level=1))
+        lead_width = (width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
+        found.append(Request(f"lead:flow:lead:{size.step}", "flow", lead, "lead", lead_width, size.lead, leading))
+        found.append(Request(f"lead:flow:col:{size.step}", "flow", lead, "lead", area_grid.column, size.body, leading))
+        found += _captions(lead, "lead", [area_grid.columns], area_grid)
+    for index, story in enumerate(ctx["reports"]):
+        spans = sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
+        found += [Request(f"reports[{index}]:head:{k}", "head", story, "report", area_grid.span_width(k),
+                          title_size=size.title(headline_size(settings, k))) for k in spans]
+        found.append(Request(f"reports[{index}]:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
+        found += _captions(story, f"reports[{index}]", spans, area_grid)
+    if ctx["briefs"] is not None:
+        found.append(Request("briefs:head", "briefs-head", ctx["briefs"], "briefs", area_grid.width))
+        found.append(Request(f"briefs:flow:briefs:{size.step}", "briefs-flow", ctx["briefs"], "briefs", size.briefs_width, size.body, leading))
+    return found
+
+
+def headline_size(settings, span: int) -> float:
+    """The layout's title size for a block of `span` columns (the widest given for wider)."""
+    given = [k for k in settings.headline if k <= span]
+    return settings.headline[max(given)] if given else min(settings.headline.values())
+
+
+def _captions(story, loc: str, spans, area_grid: arrange.Grid) -> list[Request]:
+    return [
+        Request(f"{loc}:caption:{j}:{k}", "caption", story, "report", area_grid.span_width(k), figure=figure)
+        for j, figure in enumerate(story.figures) for k in spans
+    ]
+
+
+#: the measuring document's pages: tall enough that no piece is cut by a page break, and
+#: without margins; every piece has its own width, so the page's does not matter
+TALL_PAGE = "@page { size: 3000pt 14000pt; margin: 0; }"
+
+
+def area(ctx: dict, layout_dirs, fingerprint: str, run) -> tuple[float, float]:
+    """The type area (width, height) of the layout's page, measured once per layout."""
+    key = f"{fingerprint}:@page"
+    if key not in _CACHE:
+        _remember(key, run(render_html(layout_dirs, "common/measure.html", {**ctx, "pieces": [], "area_width": None}), False)["@page"])
+    found = _CACHE[key]
+    return found.width, found.height
+
+
+def measured(requests_: list[Request], ctx: dict, layout_dirs, fingerprint: str, run, width: float) -> dict:
+    """The measurements of every request, and of the masthead and the footer at the type
+    area's `width`: from the cache when the same piece (same content, same layout files) was
+    measured before, else from one WeasyPrint pass (`run`)."""
+    keys = {r.key: _cache_key(r, fingerprint) for r in requests_}
+    missing = [r for r in requests_ if keys[r.key] not in _CACHE]
+    extra = {e: f"{fingerprint}:{e}:{_masthead_key(ctx)}" for e in ("masthead", "distribution")}
+    if missing or any(k not in _CACHE for k in extra.values()):
+        html = render_html(layout_dirs, "common/measure.html", {**ctx, "pieces": missing, "area_width": width})
+        results = run(html, True)
+        for r in missing:
+            _remember(keys[r.key], results.get(r.key))
+        for name, key in extra.items():
+            _remember(key, results.get(name))
+    found = {r.key: _CACHE[keys[r.key]] for r in requests_}
+    found.update({name: _CACHE[key] for name, key in extra.items()})
+    return found
+
+
+def _remember(key: str, value) -> None:
+    if len(_CACHE) > _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = value
+
+
+def _cache_key(request: Request, fingerprint: str) -> str:
+    """What a measurement depends on: the layout's files, the piece's part and sizes, and
+    the article's own content (its headline, text or caption as they will be printed)."""
+    story = request.story
+    content = repr((request.part, request.kind, round(request.width, 3), request.font_size, request.line_height,
+                    request.title_size, request.level, _content(story, request)))
+    return f"{fingerprint}:{request.key.split(':')[1]}:" + hashlib.sha256(content.encode()).hexdigest()[:24]
+
+
+def _content(story, request: Request):
+    if request.part in ("briefs-head", "briefs-flow"):
+        return (str(story.title), [str(i) for i in story.items])
+    if request.part == "caption":
+        figure = request.figure
+        return (str(figure.caption), figure.credit)
+    if request.part == "head":
+        return (str(story.district), str(story.kicker), [str(t) for t in story.title_lines], str(story.subtitle), story.byline)
+    return (str(story.note), story.note_label, [str(p) for p in story.paragraphs])
+
+
+def _masthead_key(ctx: dict) -> str:
+    return hashlib.sha256(repr((ctx["masthead"], ctx["distribution"], ctx["lang"])).encode()).hexdigest()[:24]
+
+
+def fingerprint(stylesheets: list[Path], layout_dirs, template: str) -> str:
+    """The layout's files as they are now: a changed stylesheet or template measures anew."""
+    digest = hashlib.sha256(template.encode())
+    for path in list(stylesheets) + sorted(p for d in layout_dirs for p in Path(d).rglob("*.html")):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()[:24]

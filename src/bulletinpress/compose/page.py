@@ -1,0 +1,206 @@
+"""The page-composition stage: from the template context to pages of placed blocks.
+
+measure (WeasyPrint lays every piece out, once) → arrange (the search) → place (every
+block's box) → the views the layout's template draws. A page that cannot be filled is a
+`Misfit` turned into the editor's terms by fit.py. Body type steps up only when the copy is
+too short to fill the page at the natural size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import arrange, fit
+from . import measure as measuring
+
+#: how much white at the foot a page may keep before it counts as not filled (pt)
+FULL = 1.0
+
+
+@dataclass
+class BlockView:
+    """A placed block as the template draws it (numbers in pt, rounded)."""
+
+    kind: str
+    story: object
+    level: int
+    x: float
+    y: float
+    width: float
+    height: float
+    count: int
+    gutter: float
+    text: float
+    font_size: float
+    leading: float
+    title_size: float | None
+    figures: list = field(default_factory=list)
+
+
+@dataclass
+class PageView:
+    height: float
+    footer: float
+    blocks: list[BlockView]
+    rules: list[arrange.Rule]
+    fill: float
+
+
+@dataclass
+class Composition:
+    pages: list[PageView]
+    problems: list  # fit.Problem: what did not fit, or the white left, in the editor's terms
+    step: int = 0
+
+
+def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
+            allow_overflow: bool = False, allow_underfill: bool = False) -> Composition:
+    """The issue's pages on a type area of `area` (width, height) pt. `measurer(requests,
+    width)` returns the measurements (measure.py)."""
+    grid = measuring.grid(settings, area)
+    last_error = None
+    for step in range(len(settings.chars)):
+        size = measuring.sizes(settings, grid, step)
+        found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
+        pieces = _pieces(ctx, found, size, settings, grid)
+        try:
+            pages = _pages(pieces, found, grid, ctx, allow_overflow)
+        except arrange.Misfit as misfit:
+            last_error = misfit
+            if misfit.excess > 0 or step == len(settings.chars) - 1:
+                break
+            continue
+        return Composition([_view(p, grid, size, settings) for p in pages], [], step)
+    return _misfit(last_error, ctx, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
+
+
+def _misfit(misfit, ctx, pieces, found, grid, size, settings, allow_overflow: bool, allow_underfill: bool) -> Composition:
+    """A page that cannot be filled: a problem in the editor's terms, and (when allowed) the
+    page anyway — over-full on more pages, under-full with the white at the foot."""
+    lead, reports, briefs = pieces
+    problem = fit.explain(misfit, lead, reports, briefs, grid)
+    if misfit.excess > 0 and allow_overflow:
+        pages = _overflowing(pieces, found, grid, ctx)
+        return Composition([_view(p, grid, size, settings) for p in pages], [problem.as_warning()], size.step)
+    if misfit.excess < 0 and allow_underfill:
+        top, bottom = _bounds(found, grid, ctx, True)
+        page = arrange.place(misfit.rows, grid, top, bottom)
+        return Composition([_view(page, grid, size, settings)], [problem.as_warning()], size.step)
+    return Composition([], [problem], size.step)
+
+
+def _bounds(found, grid: arrange.Grid, ctx: dict, last: bool) -> tuple[float, float]:
+    """Where rows may go on a page: under the masthead, over the footer (on the last page)."""
+    top = found["masthead"].height
+    footer = found["distribution"].height + grid.gap if last and found.get("distribution") else 0.0
+    return top, grid.height - footer
+
+
+def _pages(pieces, found, grid: arrange.Grid, ctx: dict, allow_overflow: bool) -> list[arrange.Page]:
+    lead, reports, briefs = pieces
+    top, bottom = _bounds(found, grid, ctx, True)
+    rows = arrange.arrange(lead, reports, briefs, grid, bottom - top)
+    return [arrange.place(rows, grid, top, bottom)]
+
+
+def _overflowing(pieces, found, grid: arrange.Grid, ctx: dict) -> list[arrange.Page]:
+    """More pages than the layout's one (--allow-overflow): each page takes as many reports,
+    in order, as it can be filled with; the briefs go on the last page."""
+    lead, reports, briefs = pieces
+    pages, rest, first = [], list(reports), True
+    while True:
+        top, bottom = (found["masthead"].height if first else 0.0), grid.height
+        taken = _largest_prefix(lead if first else None, rest, grid, bottom - top)
+        if taken == len(rest):
+            last_top, last_bottom = (top, _bounds(found, grid, ctx, True)[1])
+            rows = _closest(lead if first else None, rest, briefs, grid, last_bottom - last_top)
+            pages.append(arrange.place(rows, grid, last_top, last_bottom))
+            return pages
+        rows = _closest(lead if first else None, rest[:taken], None, grid, bottom - top)
+        pages.append(arrange.place(rows, grid, top, bottom))
+        rest, first = rest[taken:], False
+
+
+def _largest_prefix(lead, reports, grid, area) -> int:
+    """How many of `reports` (at least one) fit one page under the lead."""
+    for count in range(len(reports), 0, -1):
+        try:
+            arrange.arrange(lead, reports[:count], None, grid, area)
+            return count
+        except arrange.Misfit as misfit:
+            if misfit.excess < 0:
+                return count
+    return 1
+
+
+def _closest(lead, reports, briefs, grid, area) -> list[arrange.Row]:
+    try:
+        return arrange.arrange(lead, reports, briefs, grid, area)
+    except arrange.Misfit as misfit:
+        return misfit.rows
+
+
+def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid):
+    """The measured lead, reports and briefs as the search's pieces."""
+    leading = settings.leading[1]
+    lead = None
+    if ctx["lead"] is not None:
+        story = ctx["lead"]
+        flows = {"lead": _flow(found[f"lead:flow:lead:{size.step}"], size.lead * leading),
+                 "col": _flow(found[f"lead:flow:col:{size.step}"], size.body * leading)}
+        lead = arrange.Piece("lead", "lead", {grid.columns: found["lead:head"].height}, flows,
+                             _photos(story, "lead", found, [grid.columns]), _chars(story), story=story)
+    reports = []
+    for index, story in enumerate(ctx["reports"]):
+        loc = f"reports[{index}]"
+        spans = sorted(set(range(1, grid.max_span + 1)) | {grid.columns})
+        hints = ctx["hints"].get(loc, {})
+        reports.append(arrange.Piece(
+            loc, "report", {k: found[f"{loc}:head:{k}"].height for k in spans},
+            {"col": _flow(found[f"{loc}:flow:col:{size.step}"], size.body * leading)},
+            _photos(story, loc, found, spans), _chars(story),
+            hints.get("span"), hints.get("position"), hints.get("photo"), story,
+        ))
+    briefs = None
+    if ctx["briefs"] is not None:
+        flow = _flow(found[f"briefs:flow:briefs:{size.step}"], size.body * leading)
+        briefs = arrange.Piece("briefs", "briefs", {grid.columns: found["briefs:head"].height}, {"briefs": flow},
+                               chars=sum(len(str(i)) for i in ctx["briefs"].items), story=ctx["briefs"])
+    return lead, reports, briefs
+
+
+def _flow(measured, line_height: float) -> arrange.Flow:
+    return arrange.Flow(tuple((top, height) for top, height, _ in measured.lines), line_height)
+
+
+def _photos(story, loc: str, found: dict, spans) -> list[arrange.Photo]:
+    return [
+        arrange.Photo(figure.pixels, {k: found[f"{loc}:caption:{j}:{k}"].height for k in spans})
+        for j, figure in enumerate(story.figures)
+    ]
+
+
+def _chars(story) -> int:
+    import re
+
+    return sum(len(re.sub(r"<[^>]+>", "", str(p))) for p in story.paragraphs)
+
+
+def _view(page: arrange.Page, grid: arrange.Grid, size: measuring.Sizes, settings) -> PageView:
+    blocks = [_block(b, grid, size, settings) for b in page.blocks]
+    return PageView(round(grid.height, 3), round(page.bottom + grid.gap, 3), blocks,
+                    [arrange.Rule(*(round(v, 3) for v in (r.x, r.y, r.length)), r.vertical) for r in page.rules], page.fill)
+
+
+def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, settings) -> BlockView:
+    piece = placed.piece
+    story = piece.story
+    font = {"lead": size.lead, "col": size.body, "briefs": size.body}[placed.flow]
+    title = size.title(settings.lead.title if piece.kind == "lead" else measuring.headline_size(settings, placed.span))
+    return BlockView(
+        piece.kind, story, 1 if piece.kind == "lead" else 2,
+        *(round(v, 3) for v in (placed.x, placed.y, placed.width, placed.height)),
+        placed.count, round(placed.gutter, 3), round(placed.text + 2 * arrange.EPSILON, 3), round(font, 4),
+        round(placed.leading, 5), None if piece.kind == "briefs" else title,
+        [(figure, round(height, 3)) for figure, height in zip(getattr(story, "figures", []), placed.photos)],
+    )

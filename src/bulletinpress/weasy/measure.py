@@ -1,0 +1,91 @@
+"""The measuring pass of page composition: WeasyPrint lays out every piece the composer may
+place (each headline at each block width, each article's text in one column of its measure,
+each caption), in one document, and the box tree says how tall each came out.
+
+Every piece is an element with a `data-m` attribute. For a piece we read its margin-box
+height and, for text, each line box (top and height) in order: enough to tell how the text
+splits into columns of any height, exactly as WeasyPrint's own column layout will split it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import boxes, justify
+from .engine import load_weasyprint
+from .fetcher import fetcher_class
+from .render import RenderReport, _Collector, _stylesheet, font_config
+
+PT_PER_PX = 0.75
+
+
+@dataclass
+class Measured:
+    """A piece as laid out: its height and width in pt, and its lines (top, height, characters)."""
+
+    height: float
+    width: float
+    lines: list[tuple[float, float, int]] = field(default_factory=list)
+
+
+def measure(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path], extra_css: str = "") -> tuple[dict[str, Measured], RenderReport]:
+    """Lay out `html` (every page of it) and measure each `data-m` piece."""
+    weasyprint = load_weasyprint()
+    justify.install()
+    report = RenderReport()
+    fetcher = fetcher_class()(tuple(r.resolve() for r in roots), report)
+    collector = _Collector(report)
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(collector)
+    try:
+        sheets = [_stylesheet(p.resolve(), p.stat().st_mtime, fetcher.roots)[0] for p in stylesheets]
+        if extra_css:
+            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher))
+        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+        rendered = document.render(stylesheets=sheets, font_config=font_config())
+    finally:
+        weasy_logger.removeHandler(collector)
+    found: dict[str, Measured] = {}
+    first = boxes.page_box(rendered.pages[0])
+    found["@page"] = Measured(first.height * PT_PER_PX, first.width * PT_PER_PX)  # the type area
+    for page in rendered.pages:
+        _collect(boxes.page_box(page), found)
+    return found, report
+
+
+def _collect(box, found: dict[str, Measured]) -> None:
+    element = getattr(box, "element", None)
+    key = element.get("data-m") if element is not None else None
+    if key and key not in found:
+        found[key] = _measured(box)
+        return
+    for child in getattr(box, "children", ()):
+        _collect(child, found)
+
+
+def _measured(box) -> Measured:
+    lines: list[tuple[float, float, int]] = []
+    _lines(box, lines)
+    top = box.position_y
+    height = box.margin_height() * PT_PER_PX
+    return Measured(height, box.margin_width() * PT_PER_PX, [((y - top) * PT_PER_PX, h * PT_PER_PX, n) for y, h, n in lines])
+
+
+def _lines(box, lines: list) -> None:
+    from weasyprint.formatting_structure import boxes as weasy_boxes
+
+    if isinstance(box, weasy_boxes.LineBox):
+        lines.append((box.position_y, box.height, _characters(box)))
+        return
+    for child in getattr(box, "children", ()):
+        _lines(child, lines)
+
+
+def _characters(box) -> int:
+    from weasyprint.formatting_structure import boxes as weasy_boxes
+
+    if isinstance(box, weasy_boxes.TextBox):
+        return len(box.text.strip())
+    return sum(_characters(child) for child in getattr(box, "children", ()))
