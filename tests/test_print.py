@@ -208,10 +208,10 @@ WIDE = 158 / 25.4  # the briefing column is 28 em of 16 pt: 158 mm
 
 def test_photo_resolution_figures_and_colour_spaces(project):
     photos = {
-        "good.jpg": Image.new("RGB", (int(WIDE * 320), 900), (200, 30, 30)),
-        "soft.png": Image.new("RGB", (int(WIDE * 200), 600), (30, 30, 200)),
-        "cmyk.jpg": Image.new("CMYK", (int(WIDE * 320), 900), (0, 100, 200, 20)),
-        "alpha.png": Image.new("RGBA", (int(WIDE * 320), 900), (30, 200, 30, 128)),
+        "good.jpg": Image.new("RGB", (int(WIDE * 320), 800), (200, 30, 30)),  # under the 70 mm the briefing allows
+        "soft.png": Image.new("RGB", (int(WIDE * 200), 500), (30, 30, 200)),
+        "cmyk.jpg": Image.new("CMYK", (int(WIDE * 320), 800), (0, 100, 200, 20)),
+        "alpha.png": Image.new("RGBA", (int(WIDE * 320), 800), (30, 200, 30, 128)),
     }
     path = photo_project(project, photos)
     target = project / "print.pdf"
@@ -231,7 +231,7 @@ def test_photo_resolution_figures_and_colour_spaces(project):
 
 
 def test_low_resolution_photo_is_an_error(project):
-    path = photo_project(project, {"tiny.jpg": Image.new("RGB", (400, 300), "gray")})
+    path = photo_project(project, {"tiny.jpg": Image.new("RGB", (400, 100), "gray")})
     run = run_cli("build", path, "--print", "-o", project / "x.pdf")
     assert run.code == 1
     assert f"{path}:8:14: error: reports[0].images[0].src: photo '../photos/tiny.jpg'" in run.stderr

@@ -143,6 +143,8 @@ class Piece:
     photo_size: str | None = None  # small, large
     story: object = None  # what the template draws (a context.Story, or the briefs)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+    title_lines: dict = field(default_factory=dict)  # span → lines the title takes there
+    forced_lines: int = 1  # lines the editor broke the title into
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,14 @@ class Grid:
 
     def span_width(self, span: int) -> float:
         return span * self.column + (span - 1) * self.gutter
+
+    def measure(self, span: int, count: int) -> float:
+        """A text column's width when a block of `span` basic columns sets `count` (变栏)."""
+        return (self.span_width(span) - (count - 1) * self.gutter) / count
+
+
+def variant_name(span: int, count: int) -> str:
+    return f"v{span}x{count}"
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,7 @@ class Option:
     @property
     def head_room(self) -> float:
         """White the headline zone (题区) may take above and below the title."""
-        return min(self.head * 0.5, 2 * self.line) if self.piece.kind != "briefs" else 0.0
+        return min(self.head * 0.4, 1.5 * self.line) if self.piece.kind != "briefs" else 0.0
 
     @property
     def foot_room(self) -> float:
@@ -298,11 +308,13 @@ def options(piece: Piece, span: int, grid: Grid) -> list[Option]:
 
 
 def _ways(piece: Piece, span: int, grid: Grid) -> list[Option]:
-    if span not in piece.heads:
+    if span not in piece.heads or (piece.kind == "lead" and span < min(3, grid.columns)):
         return []
     ways = []
     if piece.kind == "lead" and span == grid.columns and "lead" in piece.flows:
         ways.append((grid.lead_columns, "lead", grid.lead_gutter))
+    ways += [(count, variant_name(span, count), grid.gutter) for count in range(1, span)
+             if variant_name(span, count) in piece.flows]
     if piece.kind == "lead" and "col" in piece.flows:
         ways.append((span, "col", grid.gutter))
         return [_option(piece, span, count, flow, gutter, grid) for count, flow, gutter in ways]
@@ -341,8 +353,11 @@ def _shape_cost(piece: Piece, span: int, count: int, text: float, short: float, 
     lines = text / piece.flows[flow].line_height if text else 0
     cost = 0.0 if short <= 1 + 1e-6 else 200 + 20 * short
     cost += max(0.0, lines - 55) * 0.5 if count == 1 else 0.0
-    cost += max(0.0, 8 - lines) * 3 if count > 1 and piece.kind == "report" else 0.0
+    cost += max(0.0, 6 - lines) * 8 if count > 1 and piece.kind in ("report", "lead") else 0.0
+    cost += 10 if piece.kind == "report" and span > grid.max_span else 0.0  # a report alone across the page
     cost += 0 if piece.span in (None, span) else 1000
+    wrapped = piece.title_lines.get(span, piece.forced_lines) - piece.forced_lines
+    cost += max(0, wrapped) * (40 if piece.kind == "lead" else 4)  # a title that wraps where the editor did not break it
     return cost
 
 
@@ -437,22 +452,57 @@ BEAM = 400
 
 
 def arrange(lead: Piece | None, reports: list[Piece], briefs: Piece | None, grid: Grid, area: float) -> list[Row]:
-    """The rows that fill `area` pt best, or Misfit with the closest arrangement."""
-    heads = [fixed_rows(lead, grid)] if lead else []
+    """The rows that fill `area` pt best, or Misfit with the closest arrangement. The lead
+    (头条) opens the first row, across the page or with the first reports beside it; the
+    briefs close the last."""
+    return arrangement(lead, reports, briefs, grid, area)[0]
+
+
+#: fitting arrangements placed and looked at before one is chosen
+LOOKED_AT = 30
+
+
+def arrangement(lead, reports, briefs, grid: Grid, area: float) -> tuple[list[Row], float]:
+    """The best rows and how they look (see `looks`; lower is better)."""
     tails = [fixed_rows(briefs, grid)] if briefs else []
-    states = [(0.0, 0.0, 0.0, [])]
-    for choices in heads:
-        states = [(c + r.cost, lo + r.low, hi + r.high, rows + [r]) for c, lo, hi, rows in states for r in choices]
-    states = _report_rows(states, reports, grid, area)
+    states = _report_rows([(0.0, 0.0, 0.0, [])], ([lead] if lead else []) + reports, grid, area)
     for choices in tails:
         states = [(c + r.cost, lo + r.low, hi + r.high, rows + [r]) for c, lo, hi, rows in states for r in choices]
     gaps = lambda rows: grid.gap * (len(rows) - 1)  # noqa: E731
     fitting = [s for s in states if s[1] + gaps(s[3]) <= area + EPSILON and s[2] + gaps(s[3]) * 1.5 >= area - EPSILON]
     if fitting:
-        return min(fitting, key=lambda s: s[0] + _stretch_cost(s, area, grid))[3]
+        ranked = sorted(fitting, key=lambda s: s[0] + _stretch_cost(s, area, grid))[:LOOKED_AT]
+        scored = [(s[0] + looks(place(s[3], grid, 0.0, area), grid), s[3]) for s in ranked]
+        score, rows = min(scored, key=lambda item: item[0])
+        return rows, score
     nearest = min(states, key=lambda s: _distance(s, area, gaps(s[3])))
     low, high = nearest[1] + gaps(nearest[3]), nearest[2] + gaps(nearest[3]) * 1.5
     raise Misfit(low - area if low > area else high - area, nearest[3])
+
+
+def looks(page: Page, grid: Grid) -> float:
+    """What a typesetter would object to in a placed page, in lines of body text: photos
+    pulled far from their natural size, leading away from the natural, white in headline
+    zones and under columns, white left at the foot."""
+    least, natural, most = grid.leading
+    score = page.fill / (natural * 8) * 5
+    for block in page.blocks:
+        line = block.piece.flows[block.flow].line_height
+        for height, (_, nat, _, _) in zip(block.photos, _option_photos(block, grid)):
+            score += abs(height - nat) / line * 0.6
+        score += abs(block.leading - natural) / (most - least) * 4
+        score += block.head_room / line * 0.8
+        score += max(0.0, block.height - _filled(block)) / line * 1.5
+    return score
+
+
+def _option_photos(block, grid: Grid):
+    option = next(o for o in options(block.piece, block.span, grid) if o.flow == block.flow and o.count == block.count)
+    return option.photos
+
+
+def _filled(block) -> float:
+    return block.head + sum(block.photos) + block.text + sum(p.captions.get(block.span, 0.0) for p in block.piece.photos)
 
 
 def _report_rows(states, reports: list[Piece], grid: Grid, area: float):

@@ -62,6 +62,12 @@ class Figure:
     pixels: tuple[int, int] = (1, 1)  # width, height: the composer sizes photos by them
     crop: str = "50% 50%"  # object-position: which part stays when the frame crops it
 
+    @property
+    def shape(self) -> str:
+        """portrait, landscape or square: a flowing layout floats a portrait photo beside the text."""
+        ratio = self.pixels[1] / self.pixels[0]
+        return "portrait" if ratio > 1.1 else ("landscape" if ratio < 0.9 else "square")
+
 
 @dataclass(frozen=True)
 class BriefsView:

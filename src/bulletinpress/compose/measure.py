@@ -81,21 +81,49 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes) -> list[
     lead = ctx["lead"]
     if lead is not None:
         width = area_grid.width
-        found.append(Request("lead:head", "head", lead, "lead", width, title_size=size.title(settings.lead.title), level=1))
+        spans = lead_spans(area_grid)
+        found += [Request(f"lead:head:{k}", "head", lead, "lead", area_grid.span_width(k),
+                          title_size=size.title(lead_title(settings, area_grid, k)), level=1) for k in spans]
         lead_width = (width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
         found.append(Request(f"lead:flow:lead:{size.step}", "flow", lead, "lead", lead_width, size.lead, leading))
         found.append(Request(f"lead:flow:col:{size.step}", "flow", lead, "lead", area_grid.column, size.body, leading))
-        found += _captions(lead, "lead", [area_grid.columns], area_grid)
+        found += [Request(f"lead:flow:{name}:{size.step}", "flow", lead, "lead", width_, size.lead, leading)
+                  for name, width_ in variants(area_grid, LEAD_VARIANTS)]
+        found += _captions(lead, "lead", spans, area_grid)
     for index, story in enumerate(ctx["reports"]):
         spans = sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
         found += [Request(f"reports[{index}]:head:{k}", "head", story, "report", area_grid.span_width(k),
                           title_size=size.title(headline_size(settings, k))) for k in spans]
         found.append(Request(f"reports[{index}]:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
+        found += [Request(f"reports[{index}]:flow:{name}:{size.step}", "flow", story, "report", width_, size.body, leading)
+                  for name, width_ in variants(area_grid, REPORT_VARIANTS)]
         found += _captions(story, f"reports[{index}]", spans, area_grid)
     if ctx["briefs"] is not None:
         found.append(Request("briefs:head", "briefs-head", ctx["briefs"], "briefs", area_grid.width))
         found.append(Request(f"briefs:flow:briefs:{size.step}", "briefs-flow", ctx["briefs"], "briefs", size.briefs_width, size.body, leading))
     return found
+
+
+#: 变栏: blocks whose text is set in fewer, wider columns than the basic ones they span
+#: (span, columns); more ways to set an article give the composer more ways to fill a block
+LEAD_VARIANTS = ((5, 3), (4, 3), (3, 2))
+REPORT_VARIANTS = ((3, 2),)
+
+
+def variants(area_grid: arrange.Grid, wanted) -> list[tuple[str, float]]:
+    """The 变栏 measures that fit the grid: (flow name, column width)."""
+    return [(arrange.variant_name(span, count), area_grid.measure(span, count))
+            for span, count in wanted if span <= area_grid.columns and count < span]
+
+
+def lead_spans(area_grid: arrange.Grid) -> list[int]:
+    """The lead is set across the page, or across most of it with reports beside it."""
+    return list(range(min(3, area_grid.columns), area_grid.columns + 1))
+
+
+def lead_title(settings, area_grid: arrange.Grid, span: int) -> float:
+    """The lead's title size: the layout's across the page, smaller on a narrower block."""
+    return round(settings.lead.title * (0.7 + 0.3 * span / area_grid.columns), 2)
 
 
 def headline_size(settings, span: int) -> float:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from . import arrange, fit
 from . import measure as measuring
 
-#: how much white at the foot a page may keep before it counts as not filled (pt)
-FULL = 1.0
+#: a page that looks this good (arrange.looks, in lines) is taken without trying larger type
+GOOD = 12.0
+#: what each step up of the body size costs in that score
+STEP_COST = 4.0
 
 
 @dataclass
@@ -58,19 +60,25 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
     """The issue's pages on a type area of `area` (width, height) pt. `measurer(requests,
     width)` returns the measurements (measure.py)."""
     grid = measuring.grid(settings, area)
-    last_error = None
+    last_error, best = None, None
     for step in range(len(settings.chars)):
         size = measuring.sizes(settings, grid, step)
         found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
         pieces = _pieces(ctx, found, size, settings, grid)
         try:
-            pages = _pages(pieces, found, grid, ctx, allow_overflow)
+            page, score = _page(pieces, found, grid, ctx)
         except arrange.Misfit as misfit:
             last_error = misfit
             if misfit.excess > 0 or step == len(settings.chars) - 1:
                 break
             continue
-        return Composition([_view(p, grid, size, settings) for p in pages], [], step)
+        score += STEP_COST * step
+        if best is None or score < best[0]:
+            best = (score, page, size)
+        if score < GOOD or step == len(settings.chars) - 1 or best[2].step < step - 1:
+            break  # good enough, or two steps of larger type made it no better
+    if best is not None:
+        return Composition([_view(best[1], grid, best[2], settings)], [], best[2].step)
     return _misfit(last_error, ctx, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
 
 
@@ -96,11 +104,12 @@ def _bounds(found, grid: arrange.Grid, ctx: dict, last: bool) -> tuple[float, fl
     return top, grid.height - footer
 
 
-def _pages(pieces, found, grid: arrange.Grid, ctx: dict, allow_overflow: bool) -> list[arrange.Page]:
+def _page(pieces, found, grid: arrange.Grid, ctx: dict) -> tuple[arrange.Page, float]:
+    """The one page of a single-page layout, and how it looks."""
     lead, reports, briefs = pieces
     top, bottom = _bounds(found, grid, ctx, True)
-    rows = arrange.arrange(lead, reports, briefs, grid, bottom - top)
-    return [arrange.place(rows, grid, top, bottom)]
+    rows, score = arrange.arrangement(lead, reports, briefs, grid, bottom - top)
+    return arrange.place(rows, grid, top, bottom), score
 
 
 def _overflowing(pieces, found, grid: arrange.Grid, ctx: dict) -> list[arrange.Page]:
@@ -148,8 +157,13 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
         story = ctx["lead"]
         flows = {"lead": _flow(found[f"lead:flow:lead:{size.step}"], size.lead * leading),
                  "col": _flow(found[f"lead:flow:col:{size.step}"], size.body * leading)}
-        lead = arrange.Piece("lead", "lead", {grid.columns: found["lead:head"].height}, flows,
-                             _photos(story, "lead", found, [grid.columns]), _chars(story), story=story)
+        flows.update({name: _flow(found[f"lead:flow:{name}:{size.step}"], size.lead * leading)
+                      for name, _ in measuring.variants(grid, measuring.LEAD_VARIANTS)})
+        spans = measuring.lead_spans(grid)
+        lead = arrange.Piece("lead", "lead", {k: found[f"lead:head:{k}"].height for k in spans}, flows,
+                             _photos(story, "lead", found, spans), _chars(story), story=story,
+                             title_lines={k: found[f"lead:head:{k}"].title_lines for k in spans},
+                             forced_lines=len(story.title_lines))
     reports = []
     for index, story in enumerate(ctx["reports"]):
         loc = f"reports[{index}]"
@@ -157,9 +171,12 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
         hints = ctx["hints"].get(loc, {})
         reports.append(arrange.Piece(
             loc, "report", {k: found[f"{loc}:head:{k}"].height for k in spans},
-            {"col": _flow(found[f"{loc}:flow:col:{size.step}"], size.body * leading)},
+            {"col": _flow(found[f"{loc}:flow:col:{size.step}"], size.body * leading),
+             **{name: _flow(found[f"{loc}:flow:{name}:{size.step}"], size.body * leading)
+                for name, _ in measuring.variants(grid, measuring.REPORT_VARIANTS)}},
             _photos(story, loc, found, spans), _chars(story),
             hints.get("span"), hints.get("position"), hints.get("photo"), story,
+            title_lines={k: found[f"{loc}:head:{k}"].title_lines for k in spans}, forced_lines=len(story.title_lines),
         ))
     briefs = None
     if ctx["briefs"] is not None:
@@ -195,8 +212,9 @@ def _view(page: arrange.Page, grid: arrange.Grid, size: measuring.Sizes, setting
 def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, settings) -> BlockView:
     piece = placed.piece
     story = piece.story
-    font = {"lead": size.lead, "col": size.body, "briefs": size.body}[placed.flow]
-    title = size.title(settings.lead.title if piece.kind == "lead" else measuring.headline_size(settings, placed.span))
+    font = size.lead if piece.kind == "lead" and placed.flow != "col" else size.body
+    title = size.title(measuring.lead_title(settings, grid, placed.span) if piece.kind == "lead"
+                       else measuring.headline_size(settings, placed.span))
     return BlockView(
         piece.kind, story, 1 if piece.kind == "lead" else 2,
         *(round(v, 3) for v in (placed.x, placed.y, placed.width, placed.height)),

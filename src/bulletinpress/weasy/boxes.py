@@ -39,12 +39,13 @@ def count_content(box, counts: dict[str, list[int]], loc=None) -> None:
 
 
 def _ppi(box) -> float:
-    """Pixels per inch as printed; a photo cropped to cover its frame (object-fit: cover) is
-    scaled by the larger of the two ratios, so the smaller resolution is the true one."""
+    """Pixels per inch as printed. A photo cropped to cover its frame (object-fit: cover) is
+    scaled by the larger of the two ratios, one fitted inside it (contain) by the smaller."""
     across = box.replacement.width / (box.width / 96)  # CSS px: 96 to the inch
     height = getattr(box.replacement, "height", None)
     down = height / (box.height / 96) if height and box.height else across
-    return min(across, down)
+    fit = box.style["object_fit"] if "object_fit" in box.style else "fill"
+    return max(across, down) if fit in ("contain", "scale-down") else min(across, down)
 
 
 def collect_images(box, loc=None, found: list[PlacedImage] | None = None) -> list[PlacedImage]:

@@ -28,6 +28,7 @@ class Measured:
     height: float
     width: float
     lines: list[tuple[float, float, int]] = field(default_factory=list)
+    title_lines: int = 0  # lines of the piece's title (class "title"), for headlines
 
 
 def measure(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path], extra_css: str = "") -> tuple[dict[str, Measured], RenderReport]:
@@ -70,7 +71,21 @@ def _measured(box) -> Measured:
     _lines(box, lines)
     top = box.position_y
     height = box.margin_height() * PT_PER_PX
-    return Measured(height, box.margin_width() * PT_PER_PX, [((y - top) * PT_PER_PX, h * PT_PER_PX, n) for y, h, n in lines])
+    titles: list = []
+    _title_lines(box, titles)
+    return Measured(height, box.margin_width() * PT_PER_PX, [((y - top) * PT_PER_PX, h * PT_PER_PX, n) for y, h, n in lines], len(titles))
+
+
+def _title_lines(box, found: list, inside: bool = False) -> None:
+    from weasyprint.formatting_structure import boxes as weasy_boxes
+
+    element = getattr(box, "element", None)
+    inside = inside or (element is not None and "title" in (element.get("class") or "").split() and element.tag.startswith("h"))
+    if inside and isinstance(box, weasy_boxes.LineBox):
+        found.append(box)
+        return
+    for child in getattr(box, "children", ()):
+        _title_lines(child, found, inside)
 
 
 def _lines(box, lines: list) -> None:
