@@ -104,26 +104,35 @@ def read_lines(pdf: Path) -> list[Line]:
 
 
 def _columns(lines: list[Line]) -> None:
-    """Column edges from the lines themselves. Lines that start at the same x belong to
-    one column (or to its indented first lines); the column's right edge is where most of
-    them end, since most lines of justified text are full. Its left edge is the leftmost
-    start among the lines sharing that right edge (first lines are indented)."""
-    starts: dict[tuple, list[Line]] = defaultdict(list)
+    """Column edges from the lines themselves. WeasyPrint draws in document order, so the
+    lines of one column come one after another, each lower than the last: a line that is
+    higher than the one before, of another size, or starts left of the column or right of
+    its indented first lines, begins another column. A column's right edge is where most of
+    its lines end (justified text is mostly full lines), its left edge the leftmost start."""
+    runs: list[list[Line]] = []
     for line in lines:
-        starts[(line.size, round(line.x0 * 2) / 2)].append(line)
-    edges: dict[tuple, list[tuple]] = defaultdict(list)
-    for key, group in starts.items():
-        right = statistics.mode(sorted((round(line.x1 * 2) / 2 for line in group), reverse=True))
-        # the same edge, seen from another group, may round half a point apart
-        right = next((r for size, r in edges if size == key[0] and abs(r - right) <= 0.6), right)
-        for line in group:
-            line.col_right = right
-        edges[(key[0], right)].append(key)
-    for (size, right), keys in edges.items():
-        left = min(x0 for _, x0 in keys)
-        for key in keys:
-            for line in starts[key]:
-                line.col_left = left
+        run = runs[-1] if runs else None
+        if run is None or not _same_column(run, line):
+            runs.append([line])
+        else:
+            run.append(line)
+    for run in runs:
+        ends = sorted((round(line.x1 * 2) / 2 for line in run), reverse=True)
+        right = statistics.mode(ends) if len(run) >= 3 else ends[0]
+        right = max(right, ends[0]) if ends[0] - right < 0.6 else right
+        left = min(line.x0 for line in run)
+        for line in run:
+            line.col_left, line.col_right = left, right
+
+
+def _same_column(run: list[Line], line: Line) -> bool:
+    last = run[-1]
+    left = min(l.x0 for l in run)
+    return (
+        line.page == last.page and abs(line.size - last.size) < 0.01
+        and line.baseline > last.baseline and line.baseline - last.baseline < 3 * line.size * 1.6
+        and abs(line.x0 - left) <= 4.5 * line.size  # indented first lines start up to 2 em in
+    )
 
 
 def squash(text: str) -> str:
@@ -267,7 +276,11 @@ def stranded_headlines(lines: list[Line], source: Source) -> list[str]:
         if i + 1 in heads:
             continue  # the headline goes on on the next line
         after = [line for line in lines[i + 1 :] if id(line) in body][:2]
-        spans_columns = bool(after) and head.x1 - head.x0 > after[0].col_right - after[0].col_left + 1
+        first = i
+        while first - 1 in heads:  # the headline's earlier lines: a centred last line is narrow
+            first -= 1
+        widest = max(lines[j].x1 - lines[j].x0 for j in range(first, i + 1))
+        spans_columns = bool(after) and widest > after[0].col_right - after[0].col_left + 1
         ok = len(after) == 2 and all(line.page == head.page for line in after) and (
             spans_columns or all(line.col_left <= head.x0 + 1 and line.col_right >= head.x1 - 1 for line in after)
         )

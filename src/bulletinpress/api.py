@@ -56,6 +56,7 @@ def check(path: Path, *, layout: str | None = None, style: str | None = None) ->
     issue = validate.validate(source, merged, settings_source)
     chosen = _layout(source, issue, project, layout, style)
     problems = checks.images(source, issue, project) + checks.glyphs(source, issue, chosen)
+    problems += checks.hints(source, issue, chosen)
     if settings_source is not None:  # the settings' text is printed too (masthead, 报/送/发)
         problems += checks.glyphs(settings_source, issue, chosen, skip=set(source.scalars))
     if problems:
@@ -282,8 +283,8 @@ def _unfitted(checked: Checked, pages: list, fragments: dict[str, int]) -> list[
     given = {("briefs" if b.kind == "briefs" else b.story.loc): b.count for p in pages for b in p.blocks}
     return [
         checked.source.diagnostic(_parse_loc(loc), f"{loc}: its text did not fit the block it was composed into "
-                                  f"({count} columns for {given[loc]}); this is a bulletinpress bug: please report it", key=True)
-        for loc, count in fragments.items() if loc in given and count > given[loc]
+                                  f"({fragments.get(loc, 0)} columns for {count}); this is a bulletinpress bug: please report it", key=True)
+        for loc, count in given.items() if fragments.get(loc, 0) > count or fragments.get(loc, 0) == 0
     ]
 
 

@@ -469,14 +469,14 @@ def arrangement(lead, reports, briefs, grid: Grid, area: float) -> tuple[list[Ro
     for choices in tails:
         states = [(c + r.cost, lo + r.low, hi + r.high, rows + [r]) for c, lo, hi, rows in states for r in choices]
     gaps = lambda rows: grid.gap * (len(rows) - 1)  # noqa: E731
-    fitting = [s for s in states if s[1] + gaps(s[3]) <= area + EPSILON and s[2] + gaps(s[3]) * 1.5 >= area - EPSILON]
+    fitting = [s for s in states if s[1] + gaps(s[3]) <= area + EPSILON and s[2] + gaps(s[3]) >= area - EPSILON]
     if fitting:
         ranked = sorted(fitting, key=lambda s: s[0] + _stretch_cost(s, area, grid))[:LOOKED_AT]
         scored = [(s[0] + looks(place(s[3], grid, 0.0, area), grid), s[3]) for s in ranked]
         score, rows = min(scored, key=lambda item: item[0])
         return rows, score
     nearest = min(states, key=lambda s: _distance(s, area, gaps(s[3])))
-    low, high = nearest[1] + gaps(nearest[3]), nearest[2] + gaps(nearest[3]) * 1.5
+    low, high = nearest[1] + gaps(nearest[3]), nearest[2] + gaps(nearest[3])
     raise Misfit(low - area if low > area else high - area, nearest[3])
 
 
@@ -537,7 +537,7 @@ def _stretch_cost(state, area: float, grid: Grid) -> float:
 
 
 def _distance(state, area: float, gaps: float) -> float:
-    low, high = state[1] + gaps, state[2] + gaps * 1.5
+    low, high = state[1] + gaps, state[2] + gaps
     return low - area if low > area else (area - high if high < area else 0.0)
 
 

@@ -15,6 +15,9 @@ from . import measure as measuring
 
 #: a page that looks this good (arrange.looks, in lines) is taken without trying larger type
 GOOD = 12.0
+#: the rows end this far (pt) above the page's foot: a block that reached it by a rounding
+#: hair would be moved by WeasyPrint to a next page that a one-page layout does not print
+FOOT_SAFETY = 0.5
 #: what each step up of the body size costs in that score
 STEP_COST = 4.0
 
@@ -101,7 +104,7 @@ def _bounds(found, grid: arrange.Grid, ctx: dict, last: bool) -> tuple[float, fl
     """Where rows may go on a page: under the masthead, over the footer (on the last page)."""
     top = found["masthead"].height
     footer = found["distribution"].height + grid.gap if last and found.get("distribution") else 0.0
-    return top, grid.height - footer
+    return top, grid.height - footer - FOOT_SAFETY
 
 
 def _page(pieces, found, grid: arrange.Grid, ctx: dict) -> tuple[arrange.Page, float]:
@@ -118,7 +121,7 @@ def _overflowing(pieces, found, grid: arrange.Grid, ctx: dict) -> list[arrange.P
     lead, reports, briefs = pieces
     pages, rest, first = [], list(reports), True
     while True:
-        top, bottom = (found["masthead"].height if first else 0.0), grid.height
+        top, bottom = (found["masthead"].height if first else 0.0), grid.height - FOOT_SAFETY
         taken = _largest_prefix(lead if first else None, rest, grid, bottom - top)
         if taken == len(rest):
             last_top, last_bottom = (top, _bounds(found, grid, ctx, True)[1])

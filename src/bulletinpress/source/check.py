@@ -145,3 +145,32 @@ def font_coverage(families: tuple[str, ...], lang: str) -> tuple[Coverage, tuple
             first, _, last = part.partition("-")
             covered.append((int(first, 16), int(last or first, 16)))
     return Coverage(covered), tuple(missing)
+
+
+def hints(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
+    """Composition hints the layout cannot honour: a span wider than its grid, two reports
+    that both want the top (or the bottom) row out of order, a hint in a flowing layout."""
+    problems = []
+    grid = layout.compose
+    for index, report in enumerate(issue.reports):
+        loc = ("reports", index)
+        if report.span is not None and grid is None:
+            problems.append(source.diagnostic(loc + ("span",), f"reports[{index}].span: layout '{layout.name}' flows its text; it has no grid to span (use a composed layout, such as newspaper)"))
+        elif report.span is not None and report.span > grid.columns:
+            problems.append(source.diagnostic(loc + ("span",), f"reports[{index}].span: {report.span} columns, but layout '{layout.name}' has {grid.columns}"))
+    if grid is not None:
+        problems += _positions(source, issue, 2 * grid.columns)
+    return problems
+
+
+def _positions(source: Source, issue: Issue, row: int) -> list[Diagnostic]:
+    """A report put in the top row must be among the first that one row can hold (the order
+    is the order of importance: rows keep it), and one put in the bottom row among the last."""
+    problems, count = [], len(issue.reports)
+    for index, report in enumerate(issue.reports):
+        far = index >= row if report.position == "top" else (count - index > row if report.position == "bottom" else False)
+        if far:
+            problems.append(source.diagnostic(("reports", index, "position"), (
+                f"reports[{index}].position: '{report.position}' cannot be kept: a row holds at most {row} reports "
+                f"and the others stay in the file's order; move it {'up' if report.position == 'top' else 'down'} in the file")))
+    return problems

@@ -1,0 +1,282 @@
+"""Page composition (自动拼版): every article a rectangular block, none overlapping, the page
+full, and a clear fit error naming an article when it cannot be.
+
+Three levels: the search on measurements made up here (hypothesis: random numbers and
+lengths of reports, photos or none), the composed sample and purpose-made issues read back
+from WeasyPrint's PDF (each article's text inside its own rectangle, the columns reaching
+the foot of the type area), and the editor's messages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bulletinpress import api
+from bulletinpress.compose import arrange
+from conftest import SAMPLE_ZH, run_cli, write_issue
+
+LINE = 8.5 * 1.4
+GRID = arrange.Grid(
+    width=774.0, height=1116.0, columns=5, gutter=12.75, gap=10.0, leading=(1.32, 1.4, 1.5), photo=(0.45, 1.3),
+    max_span=3, lead_columns=4, lead_gutter=17.3, briefs_columns=3,
+)
+
+
+def flow(lines: int) -> arrange.Flow:
+    return arrange.Flow(tuple((i * LINE, LINE) for i in range(lines)), LINE)
+
+
+def report(index: int, lines: int, photo: tuple[int, int] | None = None) -> arrange.Piece:
+    heads = {k: 40.0 + 10 * (k > 1) for k in (1, 2, 3, 5)}
+    photos = [arrange.Photo(photo, {k: 12.0 for k in heads})] if photo else []
+    return arrange.Piece(f"reports[{index}]", "report", heads, {"col": flow(lines)}, photos, chars=lines * 17)
+
+
+def overlaps(a: arrange.Placed, b: arrange.Placed) -> bool:
+    return a.x < b.x + b.width - 0.01 and b.x < a.x + a.width - 0.01 and a.y < b.y + b.height - 0.01 and b.y < a.y + a.height - 0.01
+
+
+def check_page(page: arrange.Page, pieces: list[arrange.Piece]) -> None:
+    """Every piece placed once, as a rectangle inside the type area, none overlapping, and
+    the rows reaching the foot of the area."""
+    assert sorted(b.piece.loc for b in page.blocks) == sorted(p.loc for p in pieces)
+    for block in page.blocks:
+        assert block.x >= -0.01 and block.x + block.width <= GRID.width + 0.01
+        assert block.y >= page.top - 0.01 and block.y + block.height <= page.bottom + 0.01
+        assert block.height > 0 and block.width > 0
+    for i, a in enumerate(page.blocks):
+        for b in page.blocks[i + 1:]:
+            assert not overlaps(a, b), (a.piece.loc, b.piece.loc)
+    assert page.fill <= 0.5, "the rows reach the foot of the type area"
+    area = sum(b.width * b.height for b in page.blocks)
+    gaps_bound = GRID.width * (page.bottom - page.top)
+    assert area <= gaps_bound + 1
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(min_value=4, max_value=70), st.booleans()), min_size=1, max_size=9))
+def test_the_search_tiles_the_page_or_says_by_how_much(specs):
+    pieces = [report(i, lines, (1200, 800) if photo else None) for i, (lines, photo) in enumerate(specs)]
+    area = 900.0
+    try:
+        rows = arrange.arrange(None, pieces, None, GRID, area)
+    except arrange.Misfit as misfit:
+        assert misfit.excess != 0 and misfit.rows, "a misfit says by how much, with the nearest arrangement"
+        gaps = GRID.gap * (len(misfit.rows) - 1)
+        low, high = sum(r.low for r in misfit.rows) + gaps, sum(r.high for r in misfit.rows) + gaps
+        assert (low > area) if misfit.excess > 0 else (high < area), "the excess is what the nearest arrangement misses by"
+        return
+    page = arrange.place(rows, GRID, 0.0, area)
+    check_page(page, pieces)
+    for block in page.blocks:  # no text column more than a line short of its block's columns
+        option = next(o for o in arrange.options(block.piece, block.span, GRID) if o.count == block.count and o.flow == block.flow)
+        assert block.text + block.head + sum(block.photos) <= block.height + 0.1
+
+
+def test_the_editors_order_is_kept_row_by_row():
+    pieces = [report(i, 20 + 3 * i) for i in range(7)]
+    rows = arrange.arrange(None, pieces, None, GRID, 700.0)
+    order = [o.piece.loc for row in rows for s in row.stacks for o in s.options]
+    assert order == [p.loc for p in pieces]
+
+
+def test_a_span_hint_is_kept():
+    pieces = [report(i, 25) for i in range(5)]
+    pieces[1].span = 3
+    rows = arrange.arrange(None, pieces, None, GRID, 500.0)
+    spans = {o.piece.loc: s.span for row in rows for s in row.stacks for o in s.options}
+    assert spans["reports[1]"] == 3
+
+
+def test_flow_columns_split_as_weasyprint_fills_them():
+    text = flow(10)
+    height, short = text.split(4)
+    assert round(height / LINE) == 3 and short == pytest.approx(2)  # 3, 3, 3, 1: the last is 2 lines short
+    assert text.split(2) == (pytest.approx(5 * LINE), pytest.approx(0))
+    assert [round(h / LINE) for h in text.columns(3 * LINE)] == [3, 3, 3, 1]
+
+
+# --- the composed sample and purpose-made issues, read back from the PDF ------------------------
+
+def blocks_from_html(html: str) -> dict[str, tuple[float, float, float, float]]:
+    """Each article's rectangle (pt, in the type area) as the HTML places it."""
+    found = {}
+    for loc, x, y, w, h in re.findall(r'data-loc="([^"]+)" style="left: ([\d.]+)pt; top: ([\d.]+)pt; width: ([\d.]+)pt; height: ([\d.]+)pt"', html):
+        found[loc] = tuple(float(v) for v in (x, y, w, h))
+    return found
+
+
+def read_back(pdf: Path, source: Path) -> tuple[list, float, float]:
+    """The PDF's text lines (x0, y0, x1, y1, text) relative to the type area, and the area."""
+    with pymupdf.open(pdf) as doc:
+        page = doc[0]
+        lines = []
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                text = "".join(span["text"] for span in line["spans"]).strip()
+                if text:
+                    x0, y0, x1, y1 = line["bbox"]
+                    lines.append((x0 - 33.9, y0 - 34, x1 - 33.9, y1 - 34, text))
+        return lines, page.rect.width, page.rect.height
+
+
+def article_texts(data: dict) -> dict[str, str]:
+    found = {}
+    if data.get("lead"):
+        found["lead"] = re.sub(r"\s+", "", data["lead"]["body"])
+    for i, r in enumerate(data.get("reports", [])):
+        found[f"reports[{i}]"] = re.sub(r"\s+", "", r["body"])
+    return found
+
+
+def compose_and_read(path: Path, tmp_path: Path, *args: str):
+    target = tmp_path / "composed.pdf"
+    run = run_cli("build", path, "--layout", "newspaper", "-o", target, *args)
+    assert run.code == 0, run.stderr
+    html = api.composed_html(api.check(path, layout="newspaper"), allow_underfill="--allow-underfill" in args)[0]
+    return target, blocks_from_html(html), run
+
+
+def check_composed(pdf: Path, blocks: dict, source: Path) -> None:
+    """Each article's whole text is printed inside its own rectangle (so it is one block that
+    neither snakes nor runs into another), and no two blocks overlap."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    texts = article_texts(data)
+    for loc, (x, y, w, h) in blocks.items():
+        for other, (x2, y2, w2, h2) in blocks.items():
+            if other != loc:
+                assert not (x < x2 + w2 - 0.5 and x2 < x + w - 0.5 and y < y2 + h2 - 0.5 and y2 < y + h - 0.5), (loc, other)
+    with pymupdf.open(pdf) as doc:
+        page = doc[0]
+        for loc, body in texts.items():
+            x, y, w, h = blocks[loc]
+            inside = page.get_textbox(pymupdf.Rect(x + 33.9 - 1, y + 34 - 1, x + w + 33.9 + 1, y + h + 34 + 1))
+            printed = re.sub(r"[\s\u00ad\u2010-]+", "", inside)  # line ends and English hyphenation
+            plain = re.sub(r"[\s\u00ad\u2010-]+", "", re.sub(r"\*\*|\[|\]\([^)]*\)", "", body))
+            assert plain in printed, f"{loc}: its text is not all inside its block"
+
+
+def test_the_sample_is_composed_into_blocks_that_fill_the_page(tmp_path):
+    pdf, blocks, run = compose_and_read(SAMPLE_ZH, tmp_path)
+    data = yaml.safe_load(SAMPLE_ZH.read_text(encoding="utf-8"))
+    assert set(blocks) == {"lead"} | {f"reports[{i}]" for i in range(len(data["reports"]))} | {"briefs"}
+    check_composed(pdf, blocks, SAMPLE_ZH)
+    lowest = max(y + h for x, y, w, h in blocks.values())
+    assert lowest == pytest.approx(1116.05, abs=1), "the last row reaches the foot of the type area"
+    lines, _, _ = read_back(pdf, SAMPLE_ZH)
+    assert max(y1 for _, _, _, y1, _ in lines) > 1116.55 - 2 * 12, "text reaches the foot: no blank band"
+
+
+def purpose_issue(project: Path, reports: int, repeat: int, photos: bool = False, language: str = "zh") -> Path:
+    """An issue of `reports` reports, each `repeat` sentences long, optionally with photos."""
+    from PIL import Image
+
+    (project / "photos").mkdir(exist_ok=True)
+    Image.new("RGB", (2400, 1600), (90, 120, 150)).save(project / "photos" / "p.jpg")
+    zh = "近日，区总工会组织开展职工技能竞赛，共有来自32家企业的156名职工参加，涌现出一批技术能手。"
+    en = "Members at the terminal elected four safety representatives in a ballot with a turnout of 81 per cent. "
+    sentence = zh if language == "zh" else en
+    items = []
+    for n in range(reports):
+        body = sentence * (repeat + n % 3)
+        image = f"\n    images: [{{src: ../photos/p.jpg, caption: 图为第{n + 1}区竞赛现场, credit: 张三}}]" if photos and n % 2 == 0 else ""
+        district = f"第{n + 1}区" if language == "zh" else f"Branch {n + 1}"
+        title = f"第{n + 1}区技能竞赛成效显著" if language == "zh" else f"Branch {n + 1} holds its skills contest"
+        items.append(f"  - district: {district}\n    title: {title}\n    body: {body}{image}")
+    lang = "language: en\n" if language == "en" else ""
+    return write_issue(project, f"{lang}layout: newspaper\nmasthead: {{title: 测试专版, date: 2024-12-06}}\nreports:\n" + "\n".join(items) + "\n",
+                       f"purpose-{reports}-{repeat}-{photos}-{language}.yaml")
+
+
+@pytest.mark.parametrize("reports,repeat,photos,language", [
+    (7, 9, False, "zh"),  # about a full page
+    (6, 6, True, "zh"),  # with photos
+    (9, 5, False, "zh"),  # many short reports
+    (6, 5, False, "en"),  # English
+])
+def test_purpose_made_issues_are_composed(project, tmp_path, reports, repeat, photos, language):
+    path = purpose_issue(project, reports, repeat, photos, language)
+    pdf, blocks, _ = compose_and_read(path, tmp_path)
+    assert len(blocks) == reports
+    check_composed(pdf, blocks, path)
+    lowest = max(y + h for x, y, w, h in blocks.values())
+    assert lowest == pytest.approx(1116.05, abs=1)
+
+
+# --- the editor's messages ----------------------------------------------------------------------
+
+def test_an_over_full_page_names_the_article_to_cut(project):
+    path = purpose_issue(project, 8, 30)
+    run = run_cli("build", path)
+    assert run.code == 1
+    assert re.search(r"error: reports\[\d+\]: the page is over-full by about \d+ line\(s\) \(\d+ mm\): reports\[\d+\] \(第\d+区 [^)]*\): cut about \d+ characters", run.stderr), run.stderr
+    assert not (project / "build").exists() or not list((project / "build").glob("*.pdf"))
+    run = run_cli("build", path, "--allow-overflow")
+    assert run.code == 0 and "warning:" in run.stderr and "over-full" in run.stderr
+    with pymupdf.open(project / "build" / path.with_suffix(".pdf").name) as pdf:
+        assert len(pdf) >= 2
+
+
+def test_an_under_full_page_says_what_it_lacks(project):
+    path = write_issue(project, "layout: newspaper\nmasthead: {title: 刊, date: 2024-12-06}\nlead: {title: 短, body: 只有一句话。}\n")
+    run = run_cli("build", path)
+    assert run.code == 1
+    assert re.search(r"error: lead: the page is under-full by about \d+ line\(s\) across its 5 columns \(\d+ mm\), even at the largest body size: add about \d+ characters of copy, or a photo about \d+ mm high", run.stderr)
+    run = run_cli("build", path, "--allow-underfill")
+    assert run.code == 0 and "warning: lead: the page is under-full" in run.stderr
+
+
+@pytest.mark.parametrize("hint,message", [
+    ("span: 7", "reports[0].span: 7 columns, but layout 'newspaper' has 5"),
+    ("span: two", "reports[0].span: expected a whole number"),
+    ("position: middle", "reports[0].position"),
+    ("photo: {size: huge}", "reports[0].photo.size"),
+])
+def test_impossible_hints_are_errors_at_their_place(project, hint, message):
+    path = write_issue(project, f"layout: newspaper\nmasthead: {{title: 刊, date: 2024-12-06}}\nreports:\n  - district: 区\n    title: 题\n    body: 文。\n    {hint}\n")
+    run = run_cli("check", path)
+    assert run.code == 1
+    assert f"{path}:7:" in run.stderr and message in run.stderr, run.stderr
+
+
+def test_a_span_hint_in_a_flowing_layout_is_an_error(project):
+    path = write_issue(project, "layout: briefing\nmasthead: {title: 刊, date: 2024-12-06}\nreports:\n  - {district: 区, title: 题, body: 文。, span: 2}\n")
+    run = run_cli("check", path)
+    assert run.code == 1 and "it has no grid to span" in run.stderr
+
+
+def test_hints_are_honoured_on_the_page(project, tmp_path):
+    path = purpose_issue(project, 7, 9)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    title: 第2区技能竞赛成效显著\n", "    title: 第2区技能竞赛成效显著\n    span: 3\n")
+    text = text.replace("    title: 第7区技能竞赛成效显著\n", "    title: 第7区技能竞赛成效显著\n    position: bottom\n")
+    path.write_text(text, encoding="utf-8")
+    html = api.composed_html(api.check(path))[0]
+    blocks = blocks_from_html(html)
+    assert blocks["reports[1]"][2] == pytest.approx(3 * 144.6 + 2 * 12.75, abs=1)
+    assert blocks["reports[6]"][1] + blocks["reports[6]"][3] == pytest.approx(1116.05, abs=1)
+
+
+def test_an_unchanged_article_is_not_measured_twice(project, monkeypatch):
+    """In a warm process (serve), an edit to one article measures only that article."""
+    from bulletinpress.compose import measure
+
+    path = purpose_issue(project, 7, 9)
+    api.composed_html(api.check(path))
+    asked = []
+    real = measure.render_html
+
+    def spy(dirs, template, ctx):
+        asked.extend(piece.key for piece in ctx.get("pieces", []))
+        return real(dirs, template, ctx)
+
+    monkeypatch.setattr(measure, "render_html", spy)
+    path.write_text(path.read_text(encoding="utf-8").replace("涌现出一批技术能手。", "涌现出一批技术能手和青年骨干。", 1), encoding="utf-8")
+    api.composed_html(api.check(path))
+    assert asked and all(key.startswith("reports[0]:flow") for key in asked), asked
