@@ -69,7 +69,9 @@ def instrument() -> None:
 
     from bulletinpress import api
     from bulletinpress.press import pdfx as printing
-    from bulletinpress.weasy import justify
+    from bulletinpress.compose import arrange, page
+    from bulletinpress.weasy import boxes, justify
+    from bulletinpress.weasy import measure as weasy_measure
     from bulletinpress.weasy import render as render_pdf
 
     justify.install()
@@ -81,9 +83,12 @@ def instrument() -> None:
     timed_function(line_break.Layout, "set_text", "  of which WeasyPrint+ours: Layout.set_text")
     timed_function(weasyprint.HTML, "render", "  WeasyPrint render (parse, style, layout)")
     timed_function(document.Document, "write_pdf", "  WeasyPrint write_pdf")
-    timed_function(api, "html", "  ours: html (context, typeset, Jinja2)")
-    timed_function(render_pdf, "_count_content", "  ours: overflow count")
-    timed_function(render_pdf, "_collect_images", "  ours: image ppi")
+    timed_function(api, "composed_html", "  ours: html (context, typeset, composition, Jinja2)")
+    timed_function(page, "compose", "    of which composition (measure, arrange, place)")
+    timed_function(weasy_measure, "measure", "      of which WeasyPrint's measuring pass")
+    timed_function(arrange, "arrangement", "      of which the search (arrange)")
+    timed_function(boxes, "count_content", "  ours: overflow count")
+    timed_function(boxes, "collect_images", "  ours: image ppi")
     timed_function(render_pdf, "_stylesheet", "  stylesheets (parsed once per process)")
     timed_function(printing, "finish", "  ours: print finish (pikepdf)")
 
