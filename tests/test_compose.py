@@ -74,9 +74,11 @@ def test_the_search_tiles_the_page_or_says_by_how_much(specs):
         return
     page = arrange.place(rows, GRID, 0.0, area)
     check_page(page, pieces)
-    for block in page.blocks:  # no text column more than a line short of its block's columns
-        option = next(o for o in arrange.options(block.piece, block.span, GRID) if o.count == block.count and o.flow == block.flow)
-        assert block.text + block.head + sum(block.photos) <= block.height + 0.1
+    for block in page.blocks:  # each block filled: under its columns less than a line of white
+        captions = sum(p.captions.get(block.span, 0.0) for p in block.piece.photos)
+        filled = block.head + sum(block.photos) + captions + block.text
+        assert filled <= block.height + 0.1
+        assert block.height - filled <= LINE + 0.1, (block.piece.loc, block.height - filled)
 
 
 def test_the_editors_order_is_kept_row_by_row():

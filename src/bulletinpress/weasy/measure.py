@@ -9,14 +9,11 @@ splits into columns of any height, exactly as WeasyPrint's own column layout wil
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import boxes, justify
-from .engine import load_weasyprint
-from .fetcher import fetcher_class
-from .render import RenderReport, _Collector, _stylesheet, font_config
+from . import boxes
+from .render import RenderReport, _session, laid_out
 
 PT_PER_PX = 0.75
 
@@ -33,21 +30,9 @@ class Measured:
 
 def measure(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path], extra_css: str = "") -> tuple[dict[str, Measured], RenderReport]:
     """Lay out `html` (every page of it) and measure each `data-m` piece."""
-    weasyprint = load_weasyprint()
-    justify.install()
     report = RenderReport()
-    fetcher = fetcher_class()(tuple(r.resolve() for r in roots), report)
-    collector = _Collector(report)
-    weasy_logger = logging.getLogger("weasyprint")
-    weasy_logger.addHandler(collector)
-    try:
-        sheets = [_stylesheet(p.resolve(), p.stat().st_mtime, fetcher.roots)[0] for p in stylesheets]
-        if extra_css:
-            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher))
-        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-        rendered = document.render(stylesheets=sheets, font_config=font_config())
-    finally:
-        weasy_logger.removeHandler(collector)
+    with _session(report):
+        rendered = laid_out(html, base_dir, stylesheets, roots, report, extra_css)
     found: dict[str, Measured] = {}
     first = boxes.page_box(rendered.pages[0])
     found["@page"] = Measured(first.height * PT_PER_PX, first.width * PT_PER_PX)  # the type area

@@ -6,6 +6,7 @@ photo prints (boxes.py). WeasyPrint is imported lazily: `check` and `--help` nev
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +69,37 @@ def fast_subsetting() -> bool:
     return ffi.harfbuzz_subset is not None
 
 
+@contextmanager
+def _session(report: "RenderReport"):
+    """WeasyPrint's warnings collected into `report` while it works."""
+    collector = _Collector(report)
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(collector)
+    try:
+        yield
+    finally:
+        weasy_logger.removeHandler(collector)
+
+
+def laid_out(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path], report: "RenderReport",
+             extra_css: str = "", metadata: dict | None = None):
+    """The laid-out document: the layout's stylesheets (parsed once per process), `extra_css`
+    last, every fetch through the sandbox; what was refused goes into `report`."""
+    weasyprint = load_weasyprint()
+    justify.install()
+    fetcher = fetcher_class()(tuple(r.resolve() for r in roots), report)
+    sheets = []
+    for path in stylesheets:
+        css, refused = _stylesheet(path.resolve(), path.stat().st_mtime, fetcher.roots)
+        sheets.append(css)
+        report.refused.extend(refused)
+    color_profiles: dict = {}
+    if extra_css:
+        sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, color_profiles=color_profiles))
+    document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+    return document.render(stylesheets=sheets, font_config=font_config(), color_profiles=color_profiles, **(metadata or {}))
+
+
 def render(
     html: str,
     base_dir: Path,
@@ -81,26 +113,9 @@ def render(
 ) -> tuple[bytes, RenderReport]:
     """The PDF bytes, and a report of every resource refused, every warning WeasyPrint gave,
     what ran past `max_pages`, and (if `measure_images`) each image's effective resolution."""
-    weasyprint = load_weasyprint()
-
-    justify.install()
-
     report = RenderReport()
-    fetcher = fetcher_class()(tuple(r.resolve() for r in roots), report)
-    collector = _Collector(report)
-    weasy_logger = logging.getLogger("weasyprint")
-    weasy_logger.addHandler(collector)
-    try:
-        sheets = []
-        for path in stylesheets:
-            css, refused = _stylesheet(path.resolve(), path.stat().st_mtime, fetcher.roots)
-            sheets.append(css)
-            report.refused.extend(refused)
-        color_profiles: dict = {}
-        if extra_css:
-            sheets.append(weasyprint.CSS(string=extra_css, url_fetcher=fetcher, color_profiles=color_profiles))
-        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-        rendered = document.render(stylesheets=sheets, font_config=font_config(), color_profiles=color_profiles, **metadata)
+    with _session(report):
+        rendered = laid_out(html, base_dir, stylesheets, roots, report, extra_css, metadata)
         report.pages = len(rendered.pages)
         if max_pages is not None:
             for page in rendered.pages[max_pages:]:
@@ -110,6 +125,4 @@ def render(
         for page in rendered.pages if measure_images else ():
             report.images += boxes.collect_images(boxes.page_box(page))
         pdf = rendered.write_pdf(**metadata)
-    finally:
-        weasy_logger.removeHandler(collector)
     return pdf, report
