@@ -280,6 +280,13 @@ def stranded_headlines(lines: list[Line], source: Source) -> list[str]:
             first -= 1
         widest = max(lines[j].x1 - lines[j].x0 for j in range(first, i + 1))
         spans_columns = bool(after) and widest > after[0].col_right - after[0].col_left + 1
+        # a headline centred over a block of several columns: the columns just under it
+        under = [line for line in lines[i + 1 : i + 200] if id(line) in body and line.page == head.page
+                 and 0 < line.baseline - head.baseline < 8 * head.size]
+        if under and not spans_columns:
+            left, right = min(line.col_left for line in under), max(line.col_right for line in under)
+            columns = {round(line.col_left) for line in under}
+            spans_columns = len(columns) > 1 and left - 1 <= head.x0 and head.x1 <= right + 1
         ok = len(after) == 2 and all(line.page == head.page for line in after) and (
             spans_columns or all(line.col_left <= head.x0 + 1 and line.col_right >= head.x1 - 1 for line in after)
         )

@@ -270,6 +270,7 @@ class Placed:
     leading: float  # line height as a multiple of the body size
     photos: list[float]  # each photo's height
     head_room: float = 0.0  # white added to the headline zone, shared above and below the title
+    short: float = 0.0  # lines the last text column is short of the others
 
 
 @dataclass
@@ -320,6 +321,7 @@ def _ways(piece: Piece, span: int, grid: Grid) -> list[Option]:
         return [_option(piece, span, count, flow, gutter, grid) for count, flow, gutter in ways]
     if piece.kind == "briefs":
         ways.append((grid.briefs_columns, "briefs", grid.gutter))
+        ways += [(int(name[6:]), name, grid.gutter) for name in piece.flows if name.startswith("briefs") and name[6:].isdigit()]
     elif "col" in piece.flows:
         ways.append((span, "col", grid.gutter))
     return [_option(piece, span, count, flow, gutter, grid) for count, flow, gutter in ways if flow in piece.flows]
@@ -462,8 +464,9 @@ def arrange(lead: Piece | None, reports: list[Piece], briefs: Piece | None, grid
 LOOKED_AT = 30
 
 
-def arrangement(lead, reports, briefs, grid: Grid, area: float) -> tuple[list[Row], float]:
-    """The best rows and how they look (see `looks`; lower is better)."""
+def arrangement(lead, reports, briefs, grid: Grid, area: float) -> tuple[list[Row], float, float]:
+    """The best rows, their score (costs and looks; lower is better) and how they look
+    (`looks`: what larger type could make better)."""
     tails = [fixed_rows(briefs, grid)] if briefs else []
     states = _report_rows([(0.0, 0.0, 0.0, [])], ([lead] if lead else []) + reports, grid, area)
     for choices in tails:
@@ -472,9 +475,9 @@ def arrangement(lead, reports, briefs, grid: Grid, area: float) -> tuple[list[Ro
     fitting = [s for s in states if s[1] + gaps(s[3]) <= area + EPSILON and s[2] + gaps(s[3]) >= area - EPSILON]
     if fitting:
         ranked = sorted(fitting, key=lambda s: s[0] + _stretch_cost(s, area, grid))[:LOOKED_AT]
-        scored = [(s[0] + looks(place(s[3], grid, 0.0, area), grid), s[3]) for s in ranked]
-        score, rows = min(scored, key=lambda item: item[0])
-        return rows, score
+        scored = [(s[0], looks(place(s[3], grid, 0.0, area), grid), s[3]) for s in ranked]
+        cost, look, rows = min(scored, key=lambda item: item[0] + item[1])
+        return rows, cost + look, look
     nearest = min(states, key=lambda s: _distance(s, area, gaps(s[3])))
     low, high = nearest[1] + gaps(nearest[3]), nearest[2] + gaps(nearest[3])
     raise Misfit(low - area if low > area else high - area, nearest[3])
@@ -631,4 +634,5 @@ def _block(option: Option, grid: Grid, x: float, y: float, height: float) -> Pla
     return Placed(
         option.piece, x, y, grid.span_width(option.span), height, option.span, option.count, option.gutter,
         option.flow, option.head + head_room, text, natural * factor, photos, head_room,
+        flow.scaled(factor).split(option.count)[1] if option.text else 0.0,
     )

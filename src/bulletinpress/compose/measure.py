@@ -49,13 +49,17 @@ def sizes(settings, area_grid: arrange.Grid, step: int) -> Sizes:
     lead_column = (area_grid.width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
     chars = settings.chars[min(step, len(settings.chars) - 1)]
     lead_chars = settings.lead.chars[min(step, len(settings.lead.chars) - 1)]
-    briefs = (area_grid.width - 2 * BRIEFS_INSET - (settings.briefs.columns - 1) * BRIEFS_GAP) / settings.briefs.columns
+    briefs = briefs_width(area_grid, settings.briefs.columns)
     # a hair under the exact size: at exactly column / chars rounding loses a character a line
     return Sizes(step, area_grid.column / chars * 0.9999, lead_column / lead_chars * 0.9999, briefs, settings.chars[0] / chars)
 
 
 #: the briefs box: border and padding on each side, and the gap between its columns (pt)
 BRIEFS_INSET, BRIEFS_GAP = 10.3, 19.7
+
+
+def briefs_width(area_grid: arrange.Grid, columns: int) -> float:
+    return (area_grid.width - 2 * BRIEFS_INSET - (columns - 1) * BRIEFS_GAP) / columns
 
 
 @dataclass
@@ -74,8 +78,9 @@ class Request:
     level: int = 2
 
 
-def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes) -> list[Request]:
-    """Every piece of the issue at every span and measure the search may use."""
+def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bool = False) -> list[Request]:
+    """Every piece of the issue at every span and measure the search may use (with `more`,
+    the rarer ways too: reports across the page in fewer columns, the briefs in two)."""
     found = []
     leading = settings.leading[1]
     lead = ctx["lead"]
@@ -88,7 +93,7 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes) -> list[
         found.append(Request(f"lead:flow:lead:{size.step}", "flow", lead, "lead", lead_width, size.lead, leading))
         found.append(Request(f"lead:flow:col:{size.step}", "flow", lead, "lead", area_grid.column, size.body, leading))
         found += [Request(f"lead:flow:{name}:{size.step}", "flow", lead, "lead", width_, size.lead, leading)
-                  for name, width_ in variants(area_grid, LEAD_VARIANTS)]
+                  for name, width_ in variants(area_grid, lead_variants(more))]
         found += _captions(lead, "lead", spans, area_grid)
     for index, story in enumerate(ctx["reports"]):
         spans = sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
@@ -96,18 +101,32 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes) -> list[
                           title_size=size.title(headline_size(settings, k))) for k in spans]
         found.append(Request(f"reports[{index}]:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
         found += [Request(f"reports[{index}]:flow:{name}:{size.step}", "flow", story, "report", width_, size.body, leading)
-                  for name, width_ in variants(area_grid, REPORT_VARIANTS)]
+                  for name, width_ in variants(area_grid, report_variants(more))]
         found += _captions(story, f"reports[{index}]", spans, area_grid)
     if ctx["briefs"] is not None:
         found.append(Request("briefs:head", "briefs-head", ctx["briefs"], "briefs", area_grid.width))
         found.append(Request(f"briefs:flow:briefs:{size.step}", "briefs-flow", ctx["briefs"], "briefs", size.briefs_width, size.body, leading))
+        found += [Request(f"briefs:flow:briefs{n}:{size.step}", "briefs-flow", ctx["briefs"], "briefs", briefs_width(area_grid, n), size.body, leading)
+                  for n in BRIEFS_VARIANTS if more and n != settings.briefs.columns]
     return found
 
 
 #: 变栏: blocks whose text is set in fewer, wider columns than the basic ones they span
 #: (span, columns); more ways to set an article give the composer more ways to fill a block
-LEAD_VARIANTS = ((5, 3), (4, 3), (3, 2))
+LEAD_VARIANTS = ((3, 2),)
+MORE_LEAD_VARIANTS = ((5, 3), (4, 3))
 REPORT_VARIANTS = ((3, 2),)
+#: measured only when a page came out with a column short (a report across the page, the briefs)
+MORE_REPORT_VARIANTS = ((5, 4), (5, 3))
+BRIEFS_VARIANTS = (2,)  # the briefs box in two columns instead of three
+
+
+def lead_variants(more: bool):
+    return LEAD_VARIANTS + (MORE_LEAD_VARIANTS if more else ())
+
+
+def report_variants(more: bool):
+    return REPORT_VARIANTS + (MORE_REPORT_VARIANTS if more else ())
 
 
 def variants(area_grid: arrange.Grid, wanted) -> list[tuple[str, float]]:

@@ -40,6 +40,7 @@ class BlockView:
     leading: float
     title_size: float | None
     figures: list = field(default_factory=list)
+    short: float = 0.0  # lines the last text column is short
 
 
 @dataclass
@@ -69,7 +70,11 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
         found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
         pieces = _pieces(ctx, found, size, settings, grid)
         try:
-            page, score = _page(pieces, found, grid, ctx)
+            page, score, look = _page(pieces, found, grid, ctx)
+            if any(block.short > 1 for block in page.blocks):  # the rarer ways may fill it
+                found = measurer(measuring.requests(ctx, settings, grid, size, more=True), grid.width)
+                pieces = _pieces(ctx, found, size, settings, grid, more=True)
+                page, score, look = _page(pieces, found, grid, ctx)
         except arrange.Misfit as misfit:
             last_error = misfit
             if misfit.excess > 0 or step == len(settings.chars) - 1:
@@ -78,8 +83,8 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
         score += STEP_COST * step
         if best is None or score < best[0]:
             best = (score, page, size)
-        if score < GOOD or step == len(settings.chars) - 1 or best[2].step < step - 1:
-            break  # good enough, or two steps of larger type made it no better
+        if look < GOOD or step == len(settings.chars) - 1 or best[2].step < step - 1:
+            break  # it looks good enough (larger type would only stretch less), or two steps made it no better
     if best is not None:
         return Composition([_view(best[1], grid, best[2], settings)], [], best[2].step)
     return _misfit(last_error, ctx, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
@@ -107,12 +112,12 @@ def _bounds(found, grid: arrange.Grid, ctx: dict, last: bool) -> tuple[float, fl
     return top, grid.height - footer - FOOT_SAFETY
 
 
-def _page(pieces, found, grid: arrange.Grid, ctx: dict) -> tuple[arrange.Page, float]:
-    """The one page of a single-page layout, and how it looks."""
+def _page(pieces, found, grid: arrange.Grid, ctx: dict) -> tuple[arrange.Page, float, float]:
+    """The one page of a single-page layout, its score and how it looks."""
     lead, reports, briefs = pieces
     top, bottom = _bounds(found, grid, ctx, True)
-    rows, score = arrange.arrangement(lead, reports, briefs, grid, bottom - top)
-    return arrange.place(rows, grid, top, bottom), score
+    rows, score, look = arrange.arrangement(lead, reports, briefs, grid, bottom - top)
+    return arrange.place(rows, grid, top, bottom), score, look
 
 
 def _overflowing(pieces, found, grid: arrange.Grid, ctx: dict) -> list[arrange.Page]:
@@ -152,7 +157,7 @@ def _closest(lead, reports, briefs, grid, area) -> list[arrange.Row]:
         return misfit.rows
 
 
-def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid):
+def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid, more: bool = False):
     """The measured lead, reports and briefs as the search's pieces."""
     leading = settings.leading[1]
     lead = None
@@ -161,7 +166,7 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
         flows = {"lead": _flow(found[f"lead:flow:lead:{size.step}"], size.lead * leading),
                  "col": _flow(found[f"lead:flow:col:{size.step}"], size.body * leading)}
         flows.update({name: _flow(found[f"lead:flow:{name}:{size.step}"], size.lead * leading)
-                      for name, _ in measuring.variants(grid, measuring.LEAD_VARIANTS)})
+                      for name, _ in measuring.variants(grid, measuring.lead_variants(more))})
         spans = measuring.lead_spans(grid)
         lead = arrange.Piece("lead", "lead", {k: found[f"lead:head:{k}"].height for k in spans}, flows,
                              _photos(story, "lead", found, spans), _chars(story), story=story,
@@ -176,15 +181,17 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
             loc, "report", {k: found[f"{loc}:head:{k}"].height for k in spans},
             {"col": _flow(found[f"{loc}:flow:col:{size.step}"], size.body * leading),
              **{name: _flow(found[f"{loc}:flow:{name}:{size.step}"], size.body * leading)
-                for name, _ in measuring.variants(grid, measuring.REPORT_VARIANTS)}},
+                for name, _ in measuring.variants(grid, measuring.report_variants(more))}},
             _photos(story, loc, found, spans), _chars(story),
             hints.get("span"), hints.get("position"), hints.get("photo"), story,
             title_lines={k: found[f"{loc}:head:{k}"].title_lines for k in spans}, forced_lines=len(story.title_lines),
         ))
     briefs = None
     if ctx["briefs"] is not None:
-        flow = _flow(found[f"briefs:flow:briefs:{size.step}"], size.body * leading)
-        briefs = arrange.Piece("briefs", "briefs", {grid.columns: found["briefs:head"].height}, {"briefs": flow},
+        flows = {"briefs": _flow(found[f"briefs:flow:briefs:{size.step}"], size.body * leading)}
+        flows.update({f"briefs{n}": _flow(found[f"briefs:flow:briefs{n}:{size.step}"], size.body * leading)
+                      for n in measuring.BRIEFS_VARIANTS if more and n != settings.briefs.columns})
+        briefs = arrange.Piece("briefs", "briefs", {grid.columns: found["briefs:head"].height}, flows,
                                chars=sum(len(str(i)) for i in ctx["briefs"].items), story=ctx["briefs"])
     return lead, reports, briefs
 
@@ -224,4 +231,5 @@ def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, se
         placed.count, round(placed.gutter, 3), round(placed.text + 2 * arrange.EPSILON, 3), round(font, 4),
         round(placed.leading, 5), None if piece.kind == "briefs" else title,
         [(figure, round(height, 3)) for figure, height in zip(getattr(story, "figures", []), placed.photos)],
+        round(placed.short, 2),
     )
