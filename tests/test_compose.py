@@ -282,3 +282,32 @@ def test_an_unchanged_article_is_not_measured_twice(project, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace("涌现出一批技术能手。", "涌现出一批技术能手和青年骨干。", 1), encoding="utf-8")
     api.composed_html(api.check(path))
     assert asked and all(key.startswith("reports[0]:flow") for key in asked), asked
+
+
+def test_a_url_or_a_long_word_never_runs_across_the_gap(project, tmp_path):
+    """A URL breaks after its separators and a long English word is hyphenated (or broken):
+    no line of a block reaches past its right edge into the gutter or the next block."""
+    path = purpose_issue(project, 7, 9)
+    text = path.read_text(encoding="utf-8").replace(
+        "body: 近日，", "body: 职工可访问https://www.cqgh.org/news/2024/12/06/union-service-platform.html办理，"
+        "或搜索Pneumonoultramicroscopicsilicovolcanoconiosis了解。近日，", 3)
+    path.write_text(text, encoding="utf-8")
+    pdf, blocks, _ = compose_and_read(path, tmp_path)
+    lines, _, _ = read_back(pdf, path)
+    checked = 0
+    for x0, y0, x1, y1, line in lines:
+        inside = [b for b in blocks.values() if b[0] - 1 <= x0 <= b[0] + b[2] and b[1] - 1 <= y0 <= b[1] + b[3]]
+        if inside:
+            assert x1 <= inside[0][0] + inside[0][2] + 1, f"runs past its block: {line}"
+            checked += 1
+    assert checked > 100
+    assert "cqgh" in "".join(line for *_, line in lines)
+
+
+def test_long_latin_runs_get_break_opportunities_and_no_characters():
+    from bulletinpress.compose.typeset import _long_run
+
+    url = _long_run("https://www.cqgh.org/news/2024/union.html", "")
+    assert url.count("<wbr>") >= 5 and "https://<wbr>" not in url.replace("https://www.", "")
+    assert re.sub(r"<[^>]+>", "", url) == "https://www.cqgh.org/news/2024/union.html"
+    assert 'lang="en"' in _long_run("Pneumonoultramicroscopicsilicovolcanoconiosis", "")

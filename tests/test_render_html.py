@@ -39,7 +39,7 @@ def test_html_in_content_is_escaped_and_markup_works(project):
     html = re.sub(r'<span class="[^"]*">|</span>', "", api.html(api.check(path)))
     assert "&lt;i&gt;刊名&lt;/i&gt;" in html
     assert "标题&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<p>梳理<strong>“思想清单”</strong>，&lt;img src=&#34;http://127.0.0.1/x.png&#34;&gt;一段文字。</p>" in html
+    assert "<p>梳理<strong>“思想清单”</strong>，&lt;img src=&#34;http://127.0.0.1/x.png&#34;&gt;一段文字。</p>" in html.replace("<wbr>", "")
     assert "<script" not in html and "<img" not in html
 
 

@@ -61,6 +61,20 @@ def typeset(markup: Markup, *, paragraph: bool = False) -> Markup:
     return Markup(_keep_last_two(result) if paragraph else result)
 
 
+#: a Latin run longer than this may not fit a column: it is allowed to break
+LONG_RUN = 12
+_URL_BREAKS = re.compile(r"(?<=[.\-_?&=])(?!$)|(?<=[^:/]/)(?!/)")
+
+
+def _long_run(word: str, sides: str) -> str:
+    """A URL breaks after / . - _ ? & = (a <wbr>, no character); a long word is hyphenated in
+    English (lang="en", hyphens: auto); either may still break anywhere rather than run
+    across the column gap (overflow-wrap: anywhere in styles/base.css)."""
+    pieces = [str(escape(part)) for part in _URL_BREAKS.split(word) if part]
+    lang = ' lang="en"' if word.isalpha() else ""
+    return f'<span class="latin long{sides}"{lang}>' + "<wbr>".join(pieces) + "</span>"
+
+
 def _text(text: str, before: str, after: str) -> str:
     out: list[str] = []
     i = 0
@@ -75,7 +89,10 @@ def _text(text: str, before: str, after: str) -> str:
             j = run.end()
             follow = text[j] if j < len(text) else after
             sides = (" gl" if is_han(prev) else "") + (" gr" if is_han(follow) else "")
-            piece = _span("latin" + sides, str(escape(run.group()))) if sides else str(escape(run.group()))
+            if len(run.group()) > LONG_RUN:  # a URL or a long word: may break, never overprints
+                piece = _long_run(run.group(), sides)
+            else:
+                piece = _span("latin" + sides, str(escape(run.group()))) if sides else str(escape(run.group()))
             if run.group()[-1].isdigit() and j < len(text) and is_han(text[j]):
                 piece, j = _span("nobr", piece + str(escape(text[j]))), j + 1
             out.append(piece)
