@@ -157,7 +157,7 @@ class Source:
         return cls(paragraphs, headlines)
 
     def ends_paragraph(self, line: Line) -> bool:
-        text = squash(line.text)
+        text = squash(line.text).lstrip("◆")  # a brief's marker is drawn, not in the source
         return any(p.endswith(text) for p in self.paragraphs)
 
     def starts_paragraph(self, line: Line) -> bool:

@@ -145,6 +145,7 @@ class Piece:
     cache: dict = field(default_factory=dict, repr=False, compare=False)
     title_lines: dict = field(default_factory=dict)  # span → lines the title takes there
     forced_lines: int = 1  # lines the editor broke the title into
+    title_scales: dict = field(default_factory=dict)  # span → the title's size, as a share of the layout's
 
 
 @dataclass(frozen=True)

@@ -78,17 +78,19 @@ class Request:
     level: int = 2
 
 
-def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bool = False) -> list[Request]:
+def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bool = False, wraps=frozenset()) -> list[Request]:
     """Every piece of the issue at every span and measure the search may use (with `more`,
-    the rarer ways too: reports across the page in fewer columns, the briefs in two)."""
+    the rarer ways too: reports across the page in fewer columns, the briefs in two, and a
+    size down for each (loc, span) in `wraps`, whose title wrapped)."""
     found = []
     leading = settings.leading[1]
     lead = ctx["lead"]
     if lead is not None:
         width = area_grid.width
         spans = lead_spans(area_grid)
-        found += [Request(f"lead:head:{k}", "head", lead, "lead", area_grid.span_width(k),
-                          title_size=size.title(lead_title(settings, area_grid, k)), level=1) for k in spans]
+        found += [Request(f"lead:head{tag}:{k}", "head", lead, "lead", area_grid.span_width(k),
+                          title_size=round(size.title(lead_title(settings, area_grid, k)) * scale, 3), level=1)
+                  for k in spans for tag, scale in TITLE_STEPS if not tag or ("lead", k) in wraps]
         lead_width = (width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
         found.append(Request(f"lead:flow:lead:{size.step}", "flow", lead, "lead", lead_width, size.lead, leading))
         found.append(Request(f"lead:flow:col:{size.step}", "flow", lead, "lead", area_grid.column, size.body, leading))
@@ -97,8 +99,9 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bo
         found += _captions(lead, "lead", spans, area_grid)
     for index, story in enumerate(ctx["reports"]):
         spans = sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
-        found += [Request(f"reports[{index}]:head:{k}", "head", story, "report", area_grid.span_width(k),
-                          title_size=size.title(headline_size(settings, k))) for k in spans]
+        found += [Request(f"reports[{index}]:head{tag}:{k}", "head", story, "report", area_grid.span_width(k),
+                          title_size=round(size.title(headline_size(settings, k)) * scale, 3))
+                  for k in spans for tag, scale in TITLE_STEPS if not tag or (f"reports[{index}]", k) in wraps]
         found.append(Request(f"reports[{index}]:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
         found += [Request(f"reports[{index}]:flow:{name}:{size.step}", "flow", story, "report", width_, size.body, leading)
                   for name, width_ in variants(area_grid, report_variants(more))]
@@ -119,6 +122,11 @@ REPORT_VARIANTS = ((3, 2),)
 #: measured only when a page came out with a column short (a report across the page, the briefs)
 MORE_REPORT_VARIANTS = ((5, 4), (5, 3))
 BRIEFS_VARIANTS = (2,)  # the briefs box in two columns instead of three
+
+
+#: a title that wraps where the editor did not break it is tried one size down (measured
+#: with the rarer ways, when a page came out with such a title)
+TITLE_STEPS = (("", 1.0), ("-small", 0.85))
 
 
 def lead_variants(more: bool):

@@ -71,8 +71,9 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
         pieces = _pieces(ctx, found, size, settings, grid)
         try:
             page, score, look = _page(pieces, found, grid, ctx)
-            if any(block.short > 1 for block in page.blocks):  # the rarer ways may fill it
-                found = measurer(measuring.requests(ctx, settings, grid, size, more=True), grid.width)
+            if any(block.short > 1 or _wrapped(block) for block in page.blocks):  # the rarer ways may serve
+                wraps = {(p.loc, k) for p in _all(pieces) for k, n in p.title_lines.items() if n > p.forced_lines}
+                found = measurer(measuring.requests(ctx, settings, grid, size, more=True, wraps=wraps), grid.width)
                 pieces = _pieces(ctx, found, size, settings, grid, more=True)
                 page, score, look = _page(pieces, found, grid, ctx)
         except arrange.Misfit as misfit:
@@ -168,23 +169,23 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
         flows.update({name: _flow(found[f"lead:flow:{name}:{size.step}"], size.lead * leading)
                       for name, _ in measuring.variants(grid, measuring.lead_variants(more))})
         spans = measuring.lead_spans(grid)
-        lead = arrange.Piece("lead", "lead", {k: found[f"lead:head:{k}"].height for k in spans}, flows,
-                             _photos(story, "lead", found, spans), _chars(story), story=story,
-                             title_lines={k: found[f"lead:head:{k}"].title_lines for k in spans},
-                             forced_lines=len(story.title_lines))
+        heads, title_lines, scales = _heads("lead", found, spans, len(story.title_lines))
+        lead = arrange.Piece("lead", "lead", heads, flows, _photos(story, "lead", found, spans), _chars(story), story=story,
+                             title_lines=title_lines, forced_lines=len(story.title_lines), title_scales=scales)
     reports = []
     for index, story in enumerate(ctx["reports"]):
         loc = f"reports[{index}]"
         spans = sorted(set(range(1, grid.max_span + 1)) | {grid.columns})
         hints = ctx["hints"].get(loc, {})
+        heads, title_lines, scales = _heads(loc, found, spans, len(story.title_lines))
         reports.append(arrange.Piece(
-            loc, "report", {k: found[f"{loc}:head:{k}"].height for k in spans},
+            loc, "report", heads,
             {"col": _flow(found[f"{loc}:flow:col:{size.step}"], size.body * leading),
              **{name: _flow(found[f"{loc}:flow:{name}:{size.step}"], size.body * leading)
                 for name, _ in measuring.variants(grid, measuring.report_variants(more))}},
             _photos(story, loc, found, spans), _chars(story),
             hints.get("span"), hints.get("position"), hints.get("photo"), story,
-            title_lines={k: found[f"{loc}:head:{k}"].title_lines for k in spans}, forced_lines=len(story.title_lines),
+            title_lines=title_lines, forced_lines=len(story.title_lines), title_scales=scales,
         ))
     briefs = None
     if ctx["briefs"] is not None:
@@ -194,6 +195,29 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
         briefs = arrange.Piece("briefs", "briefs", {grid.columns: found["briefs:head"].height}, flows,
                                chars=sum(len(str(i)) for i in ctx["briefs"].items), story=ctx["briefs"])
     return lead, reports, briefs
+
+
+def _all(pieces) -> list[arrange.Piece]:
+    lead, reports, briefs = pieces
+    return [p for p in [lead, *reports, briefs] if p is not None]
+
+
+def _wrapped(block: arrange.Placed) -> bool:
+    """A title that takes more lines than the editor broke it into."""
+    piece = block.piece
+    return piece.title_lines.get(block.span, piece.forced_lines) > piece.forced_lines
+
+
+def _heads(loc: str, found: dict, spans, forced: int):
+    """Per span: the headline's height, its title's lines and the title's scale — one size
+    down when that keeps the title to the lines the editor broke it into."""
+    heads, lines, scales = {}, {}, {}
+    for k in spans:
+        normal, small = found[f"{loc}:head:{k}"], found.get(f"{loc}:head-small:{k}")
+        use_small = small is not None and normal.title_lines > forced and small.title_lines < normal.title_lines
+        chosen = small if use_small else normal
+        heads[k], lines[k], scales[k] = chosen.height, chosen.title_lines, (0.85 if use_small else 1.0)
+    return heads, lines, scales
 
 
 def _flow(measured, line_height: float) -> arrange.Flow:
@@ -225,6 +249,7 @@ def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, se
     font = size.lead if piece.kind == "lead" and placed.flow != "col" else size.body
     title = size.title(measuring.lead_title(settings, grid, placed.span) if piece.kind == "lead"
                        else measuring.headline_size(settings, placed.span))
+    title = round(title * piece.title_scales.get(placed.span, 1.0), 3)
     return BlockView(
         piece.kind, story, 1 if piece.kind == "lead" else 2,
         *(round(v, 3) for v in (placed.x, placed.y, placed.width, placed.height)),
