@@ -187,7 +187,7 @@ def purpose_issue(project: Path, reports: int, repeat: int, photos: bool = False
     items = []
     for n in range(reports):
         body = sentence * (repeat + n % 3)
-        image = f"\n    images: [{{src: ../photos/p.jpg, caption: 图为第{n + 1}区竞赛现场, credit: 张三}}]" if photos and n % 2 == 0 else ""
+        image = f"\n    images: [{{src: ../photos/p.jpg, caption: 图为第{n + 1}区竞赛现场, credit: 记者{n + 1}号}}]" if photos and n % 2 == 0 else ""
         district = f"第{n + 1}区" if language == "zh" else f"Branch {n + 1}"
         title = f"第{n + 1}区技能竞赛成效显著" if language == "zh" else f"Branch {n + 1} holds its skills contest"
         items.append(f"  - district: {district}\n    title: {title}\n    body: {body}{image}")
