@@ -21,7 +21,7 @@ from bulletinpress.desk import batch, serve
 from bulletinpress.errors import ContentError, SetupError, UsageError
 from bulletinpress.press import output, preflight
 from bulletinpress.source import check as checks
-from conftest import MINIMAL, ROOT, SAMPLE_ZH, run_cli, squash, write_issue
+from conftest import MINIMAL, ROOT, SAMPLE_ZH, photo_issue, run_cli, squash, write_issue
 
 PREVIOUS = b"%PDF-1.7 the previous good build"
 
@@ -59,14 +59,7 @@ def caption_issue(project: Path, caption: str, credit: str) -> Path:
 
     (project / "photos").mkdir(exist_ok=True)
     Image.new("RGB", (1200, 800), (120, 140, 160)).save(project / "photos" / "p.jpg", dpi=(300, 300))
-    return write_issue(project, f"""\
-        masthead: {{title: 刊, date: 2024-12-06}}
-        reports:
-          - district: 区
-            title: 题
-            body: 文。
-            images: [{{src: ../photos/p.jpg, caption: "{caption}", credit: "{credit}"}}]
-        """)
+    return photo_issue(project, "../photos/p.jpg", f', caption: "{caption}", credit: "{credit}"')
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "web"])
