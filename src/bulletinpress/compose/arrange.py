@@ -272,6 +272,7 @@ class Placed:
     photos: list[float]  # each photo's height
     head_room: float = 0.0  # white added to the headline zone, shared above and below the title
     short: float = 0.0  # lines the last text column is short of the others
+    natural_photos: tuple[float, ...] = ()  # each photo's natural height, to see how far it was pulled
 
 
 @dataclass
@@ -492,7 +493,7 @@ def looks(page: Page, grid: Grid) -> float:
     score = page.fill / (natural * 8) * 5
     for block in page.blocks:
         line = block.piece.flows[block.flow].line_height
-        for height, (_, nat, _, _) in zip(block.photos, _option_photos(block, grid)):
+        for height, nat in zip(block.photos, block.natural_photos):
             score += abs(height - nat) / line * 0.6
         score += abs(block.leading - natural) / (most - least) * 4
         score += block.head_room / line * 0.8
@@ -500,21 +501,16 @@ def looks(page: Page, grid: Grid) -> float:
     return score
 
 
-def _option_photos(block, grid: Grid):
-    option = next(o for o in options(block.piece, block.span, grid) if o.flow == block.flow and o.count == block.count)
-    return option.photos
-
-
 def _filled(block) -> float:
     return block.head + sum(block.photos) + block.text + sum(p.captions.get(block.span, 0.0) for p in block.piece.photos)
 
 
 def _report_rows(states, reports: list[Piece], grid: Grid, area: float):
-    """Extend each state with rows of reports until all are placed (beam search)."""
+    """Extend each state with rows of `reports` (the lead first, if any) until all are
+    placed (beam search)."""
     if not reports:
         return states
     by_start: dict[int, list] = {0: states}
-    options_at: dict[int, list[Row]] = {}
     finished = []
     line = grid.leading[1] * 10
 
@@ -525,9 +521,9 @@ def _report_rows(states, reports: list[Piece], grid: Grid, area: float):
         current = sorted(by_start.pop(start, []), key=rank)[:BEAM]
         if not current:
             continue
-        options_at[start] = row_options(reports, start, grid)
+        choices = row_options(reports, start, grid)
         for cost, low, high, rows in current:
-            for row in options_at[start]:
+            for row in choices:
                 end = start + len(row.pieces)
                 state = (cost + row.cost, low + row.low, high + row.high, rows + [row])
                 (finished if end == len(reports) else by_start.setdefault(end, [])).append(state)
@@ -636,4 +632,5 @@ def _block(option: Option, grid: Grid, x: float, y: float, height: float) -> Pla
         option.piece, x, y, grid.span_width(option.span), height, option.span, option.count, option.gutter,
         option.flow, option.head + head_room, text, natural * factor, photos, head_room,
         flow.scaled(factor).split(option.count)[1] if option.text else 0.0,
+        tuple(p[1] for p in option.photos),
     )

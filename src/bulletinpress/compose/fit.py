@@ -25,7 +25,7 @@ class Problem:
         return Problem(self.loc, self.message, "warning", self.excess)
 
 
-def explain(misfit: arrange.Misfit, lead, reports, briefs, grid: arrange.Grid) -> Problem:
+def explain(misfit: arrange.Misfit, lead, reports, grid: arrange.Grid) -> Problem:
     if misfit.excess > 0:
         return _over(misfit, reports, lead, grid)
     return _under(misfit, reports, lead, grid)
@@ -71,11 +71,11 @@ def _under(misfit: arrange.Misfit, reports, lead, grid: arrange.Grid) -> Problem
     return Problem(_loc(last), message, excess=misfit.excess)
 
 
-def _body(reports, lead, grid) -> float:
+def _body(reports, lead, grid: arrange.Grid) -> float:
     """The body size, from a measured flow's nominal line height (size × leading)."""
     for piece in reports + ([lead] if lead else []):
         for flow in piece.flows.values():
-            return flow.line_height / 1.4
+            return flow.line_height / grid.leading[1]
     return 10.0
 
 

@@ -70,12 +70,12 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
         found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
         pieces = _pieces(ctx, found, size, settings, grid)
         try:
-            page, score, look = _page(pieces, found, grid, ctx)
+            page, score, look = _page(pieces, found, grid)
             if any(block.short > 1 or _wrapped(block) for block in page.blocks):  # the rarer ways may serve
                 wraps = {(p.loc, k) for p in _all(pieces) for k, n in p.title_lines.items() if n > p.forced_lines}
                 found = measurer(measuring.requests(ctx, settings, grid, size, more=True, wraps=wraps), grid.width)
                 pieces = _pieces(ctx, found, size, settings, grid, more=True)
-                page, score, look = _page(pieces, found, grid, ctx)
+                page, score, look = _page(pieces, found, grid)
         except arrange.Misfit as misfit:
             last_error = misfit
             if misfit.excess > 0 or step == len(settings.chars) - 1:
@@ -88,40 +88,40 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
             break  # it looks good enough (larger type would only stretch less), or two steps made it no better
     if best is not None:
         return Composition([_view(best[1], grid, best[2], settings)], [], best[2].step)
-    return _misfit(last_error, ctx, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
+    return _misfit(last_error, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
 
 
-def _misfit(misfit, ctx, pieces, found, grid, size, settings, allow_overflow: bool, allow_underfill: bool) -> Composition:
+def _misfit(misfit, pieces, found, grid, size, settings, allow_overflow: bool, allow_underfill: bool) -> Composition:
     """A page that cannot be filled: a problem in the editor's terms, and (when allowed) the
     page anyway — over-full on more pages, under-full with the white at the foot."""
     lead, reports, briefs = pieces
-    problem = fit.explain(misfit, lead, reports, briefs, grid)
+    problem = fit.explain(misfit, lead, reports, grid)
     if misfit.excess > 0 and allow_overflow:
-        pages = _overflowing(pieces, found, grid, ctx)
+        pages = _overflowing(pieces, found, grid)
         return Composition([_view(p, grid, size, settings) for p in pages], [problem.as_warning()], size.step)
     if misfit.excess < 0 and allow_underfill:
-        top, bottom = _bounds(found, grid, ctx, True)
+        top, bottom = _bounds(found, grid, True)
         page = arrange.place(misfit.rows, grid, top, bottom)
         return Composition([_view(page, grid, size, settings)], [problem.as_warning()], size.step)
     return Composition([], [problem], size.step)
 
 
-def _bounds(found, grid: arrange.Grid, ctx: dict, last: bool) -> tuple[float, float]:
+def _bounds(found, grid: arrange.Grid, last: bool) -> tuple[float, float]:
     """Where rows may go on a page: under the masthead, over the footer (on the last page)."""
     top = found["masthead"].height
     footer = found["distribution"].height + grid.gap if last and found.get("distribution") else 0.0
     return top, grid.height - footer - FOOT_SAFETY
 
 
-def _page(pieces, found, grid: arrange.Grid, ctx: dict) -> tuple[arrange.Page, float, float]:
+def _page(pieces, found, grid: arrange.Grid) -> tuple[arrange.Page, float, float]:
     """The one page of a single-page layout, its score and how it looks."""
     lead, reports, briefs = pieces
-    top, bottom = _bounds(found, grid, ctx, True)
+    top, bottom = _bounds(found, grid, True)
     rows, score, look = arrange.arrangement(lead, reports, briefs, grid, bottom - top)
     return arrange.place(rows, grid, top, bottom), score, look
 
 
-def _overflowing(pieces, found, grid: arrange.Grid, ctx: dict) -> list[arrange.Page]:
+def _overflowing(pieces, found, grid: arrange.Grid) -> list[arrange.Page]:
     """More pages than the layout's one (--allow-overflow): each page takes as many reports,
     in order, as it can be filled with; the briefs go on the last page."""
     lead, reports, briefs = pieces
@@ -130,7 +130,7 @@ def _overflowing(pieces, found, grid: arrange.Grid, ctx: dict) -> list[arrange.P
         top, bottom = (found["masthead"].height if first else 0.0), grid.height - FOOT_SAFETY
         taken = _largest_prefix(lead if first else None, rest, grid, bottom - top)
         if taken == len(rest):
-            last_top, last_bottom = (top, _bounds(found, grid, ctx, True)[1])
+            last_top, last_bottom = (top, _bounds(found, grid, True)[1])
             rows = _closest(lead if first else None, rest, briefs, grid, last_bottom - last_top)
             pages.append(arrange.place(rows, grid, last_top, last_bottom))
             return pages
