@@ -83,6 +83,14 @@ def test_date_must_be_a_date(tmp_path):
     assert message == "3:9: error: masthead.date: expected an ISO date like 2024-12-06"
 
 
+def test_a_quoted_iso_date_is_a_date(tmp_path):
+    path = tmp_path / "quoted.yaml"
+    path.write_text("masthead:\n  title: 一\n  date: '2024-12-06'\nbriefs:\n  items: [x]\n", encoding="utf-8")
+    assert str(validate.validate(load.read(path)).masthead.date) == "2024-12-06"
+    [message] = errors_of(tmp_path, "masthead:\n  title: 一\n  date: '2024-13-06'\nbriefs:\n  items: [x]\n")
+    assert "expected an ISO date" in message
+
+
 def test_single_name_distribution_becomes_a_list(tmp_path):
     path = tmp_path / "issue.yaml"
     path.write_text(

@@ -17,7 +17,7 @@ the page, `Misfit` says by how much, so the editor can be told in lines and char
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 EPSILON = 0.05  # pt: what rounding may add to a column's height
@@ -148,6 +148,11 @@ class Piece:
     title_scales: dict = field(default_factory=dict)  # span → the title's size, as a share of the layout's
 
 
+#: an article's text set in columns has at least this many lines in each: a wide block of one
+#: or two lines a column is a strip no typesetter would pass (the briefs box is exempt)
+MIN_COLUMN_LINES = 3
+
+
 @dataclass(frozen=True)
 class Grid:
     """The type area and its basic columns, and the layout's limits, in pt."""
@@ -165,6 +170,7 @@ class Grid:
     briefs_columns: int
     min_ppi: float = 150.0
     good_ppi: float = 300.0
+    strict: bool = True  # only blocks a typesetter passes (MIN_COLUMN_LINES, no short column)
 
     @property
     def column(self) -> float:
@@ -313,6 +319,8 @@ def options(piece: Piece, span: int, grid: Grid) -> list[Option]:
 def _ways(piece: Piece, span: int, grid: Grid) -> list[Option]:
     if span not in piece.heads or (piece.kind == "lead" and span < min(3, grid.columns)):
         return []
+    if piece.span is not None and span != piece.span:
+        return []  # the editor's span is kept, or the page is a misfit that says so
     ways = []
     if piece.kind == "lead" and span == grid.columns and "lead" in piece.flows:
         ways.append((grid.lead_columns, "lead", grid.lead_gutter))
@@ -320,13 +328,31 @@ def _ways(piece: Piece, span: int, grid: Grid) -> list[Option]:
              if variant_name(span, count) in piece.flows]
     if piece.kind == "lead" and "col" in piece.flows:
         ways.append((span, "col", grid.gutter))
-        return [_option(piece, span, count, flow, gutter, grid) for count, flow, gutter in ways]
+        return _set(piece, span, ways, grid)
     if piece.kind == "briefs":
         ways.append((grid.briefs_columns, "briefs", grid.gutter))
         ways += [(int(name[6:]), name, grid.gutter) for name in piece.flows if name.startswith("briefs") and name[6:].isdigit()]
     elif "col" in piece.flows:
         ways.append((span, "col", grid.gutter))
-    return [_option(piece, span, count, flow, gutter, grid) for count, flow, gutter in ways if flow in piece.flows]
+    return _set(piece, span, ways, grid)
+
+
+#: no photo is taller than this share of the type area, however wide its block
+PHOTO_MOST = 0.4
+
+
+def _set(piece: Piece, span: int, ways, grid: Grid) -> list[Option]:
+    found = [_option(piece, span, count, flow, gutter, grid) for count, flow, gutter in ways if flow in piece.flows]
+    return [o for o in found if not grid.strict or _passes(o) or piece.span == span]  # the editor's span stands
+
+
+def _passes(option: Option) -> bool:
+    """A block of text columns a typesetter passes: each column at least MIN_COLUMN_LINES
+    lines, the last no more than one line short (the briefs box and single columns exempt)."""
+    if option.count == 1 or option.piece.kind == "briefs" or not option.text:
+        return True
+    lines = option.text / option.piece.flows[option.flow].line_height
+    return lines >= MIN_COLUMN_LINES - 0.5 and option.short <= 1 + 1e-6
 
 
 def _option(piece: Piece, span: int, count: int, flow: str, gutter: float, grid: Grid) -> Option:
@@ -334,8 +360,8 @@ def _option(piece: Piece, span: int, count: int, flow: str, gutter: float, grid:
     width = grid.span_width(span)
     photos, cost = [], 0.0
     for photo in piece.photos:
-        natural = width * photo.aspect * _size_hint(piece.photo_size)
-        low, high = natural * grid.photo[0], natural * grid.photo[1]
+        natural = min(width * photo.aspect * _size_hint(piece.photo_size), PHOTO_MOST * grid.height)
+        low, high = natural * grid.photo[0], min(natural * grid.photo[1], PHOTO_MOST * grid.height)
         high = min(high, photo.pixels[1] * 72 / grid.min_ppi) if photo.ppi(width, low) >= grid.min_ppi else high
         photos.append((low, natural, max(high, low), photo.captions.get(span, 0.0)))
         ppi = photo.ppi(width, natural)
@@ -359,7 +385,6 @@ def _shape_cost(piece: Piece, span: int, count: int, text: float, short: float, 
     cost += max(0.0, lines - 55) * 0.5 if count == 1 else 0.0
     cost += max(0.0, 6 - lines) * 8 if count > 1 and piece.kind in ("report", "lead") else 0.0
     cost += 10 if piece.kind == "report" and span > grid.max_span else 0.0  # a report alone across the page
-    cost += 0 if piece.span in (None, span) else 1000
     wrapped = piece.title_lines.get(span, piece.forced_lines) - piece.forced_lines
     cost += max(0, wrapped) * (40 if piece.kind == "lead" else 4)  # a title that wraps where the editor did not break it
     return cost
@@ -471,18 +496,40 @@ def arrangement(lead, reports, briefs, grid: Grid, area: float) -> tuple[list[Ro
     (`looks`: what larger type could make better)."""
     tails = [fixed_rows(briefs, grid)] if briefs else []
     states = _report_rows([(0.0, 0.0, 0.0, [])], ([lead] if lead else []) + reports, grid, area)
+    if not states and not grid.strict:
+        raise Misfit(-area, [])
+    if not states:  # no arrangement of blocks a typesetter passes
+        return _relaxed(lead, reports, briefs, grid, area)
     for choices in tails:
         states = [(c + r.cost, lo + r.low, hi + r.high, rows + [r]) for c, lo, hi, rows in states for r in choices]
-    gaps = lambda rows: grid.gap * (len(rows) - 1)  # noqa: E731
-    fitting = [s for s in states if s[1] + gaps(s[3]) <= area + EPSILON and s[2] + gaps(s[3]) >= area - EPSILON]
+    gaps = lambda rows, end=0: grid.gap * ROW_GAPS[end] * (len(rows) - 1)  # noqa: E731
+    fitting = [s for s in states if s[1] + gaps(s[3]) <= area + EPSILON and s[2] + gaps(s[3], 1) >= area - EPSILON]
     if fitting:
         ranked = sorted(fitting, key=lambda s: s[0] + _stretch_cost(s, area, grid))[:LOOKED_AT]
         scored = [(s[0], looks(place(s[3], grid, 0.0, area), grid), s[3]) for s in ranked]
         cost, look, rows = min(scored, key=lambda item: item[0] + item[1])
         return rows, cost + look, look
-    nearest = min(states, key=lambda s: _distance(s, area, gaps(s[3])))
-    low, high = nearest[1] + gaps(nearest[3]), nearest[2] + gaps(nearest[3])
+    nearest = min(states, key=lambda s: _distance(s, area, gaps(s[3]), gaps(s[3], 1)))
+    low, high = nearest[1] + gaps(nearest[3]), nearest[2] + gaps(nearest[3], 1)
     raise Misfit(low - area if low > area else high - area, nearest[3])
+
+
+def _relaxed(lead, reports, briefs, grid: Grid, area: float):
+    """When no arrangement passes (`Grid.strict`), the closest one that does not: a misfit
+    as it is; a page that fits only with strips of one or two lines a column is copy too
+    short (under-full by about what the page holds beyond the copy's height in one basic
+    column, shared over the columns); the rare page that fits with a short column, taken."""
+    found = arrangement(lead, reports, briefs, replace(grid, strict=False), area)  # raises Misfit as it is
+    pieces = [p for p in (lead, *reports, briefs) if p is not None]
+    short = sum(_one_column(p, grid) for p in pieces) / grid.columns - area
+    if short < 0:
+        raise Misfit(min(short, -grid.leading[1] * 10), found[0])
+    return found
+
+
+def _one_column(piece: Piece, grid: Grid) -> float:
+    flow = piece.flows.get("col") or next(iter(piece.flows.values()))
+    return piece.heads.get(1, max(piece.heads.values())) + flow.split(1)[0] + grid.gap
 
 
 def looks(page: Page, grid: Grid) -> float:
@@ -536,8 +583,8 @@ def _stretch_cost(state, area: float, grid: Grid) -> float:
     return abs(area - natural - grid.gap * (len(state[3]) - 1)) / grid.leading[1] / 8
 
 
-def _distance(state, area: float, gaps: float) -> float:
-    low, high = state[1] + gaps, state[2] + gaps
+def _distance(state, area: float, least_gaps: float, most_gaps: float) -> float:
+    low, high = state[1] + least_gaps, state[2] + most_gaps
     return low - area if low > area else (area - high if high < area else 0.0)
 
 
@@ -548,10 +595,11 @@ def place(rows: list[Row], grid: Grid, top: float, bottom: float) -> Page:
     allow: what they cannot absorb is left at the foot), then every block's box."""
     gaps = grid.gap * (len(rows) - 1)
     heights = _share([r.low for r in rows], [r.high for r in rows], [_natural(r, grid) for r in rows], bottom - top - gaps)
+    gap = _row_gap(grid, len(rows), bottom - top - sum(heights))
     blocks, rules, y = [], [], top
     for index, (row, height) in enumerate(zip(rows, heights)):
         if index:
-            rules.append(Rule(0, y - grid.gap / 2, grid.width, False))
+            rules.append(Rule(0, y - gap / 2, grid.width, False))
         column = 0
         for number, stack in enumerate(row.stacks):
             x = grid.x(column)
@@ -559,9 +607,22 @@ def place(rows: list[Row], grid: Grid, top: float, bottom: float) -> Page:
                 rules.append(Rule(x - grid.gutter / 2, y, height, True))
             blocks += _stack(stack, grid, x, y, height, rules)
             column += stack.span
-        y += height + grid.gap
-    fill = max(0.0, bottom - (y - grid.gap))
+        y += height + gap
+    fill = max(0.0, bottom - (y - gap))
     return Page(blocks, rules, top, bottom, fill)
+
+
+#: the white between rows may shrink or grow to these shares of the layout's gap, once the
+#: rows themselves can take no more (a typesetter's last resort before leaving white at the foot)
+ROW_GAPS = (0.6, 2.0)
+
+
+def _row_gap(grid: Grid, rows: int, white: float) -> float:
+    """The gap between rows that takes up `white` (what the rows leave), within ROW_GAPS."""
+    if rows < 2:
+        return grid.gap
+    least, most = (grid.gap * share for share in ROW_GAPS)
+    return min(max(white / (rows - 1), least), most)
 
 
 def _natural(row: Row, grid: Grid) -> float:

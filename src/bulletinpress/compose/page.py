@@ -70,8 +70,12 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
         found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
         pieces = _pieces(ctx, found, size, settings, grid)
         try:
-            page, score, look = _page(pieces, found, grid)
-            if any(block.short > 1 or _wrapped(block) for block in page.blocks):  # the rarer ways may serve
+            try:
+                page, score, look = _page(pieces, found, grid)
+                rarer = any(block.short > 1 or _wrapped(block) for block in page.blocks)
+            except arrange.Misfit:
+                rarer = True
+            if rarer:  # the rarer ways may serve
                 wraps = {(p.loc, k) for p in _all(pieces) for k, n in p.title_lines.items() if n > p.forced_lines}
                 found = measurer(measuring.requests(ctx, settings, grid, size, more=True, wraps=wraps), grid.width)
                 pieces = _pieces(ctx, found, size, settings, grid, more=True)
@@ -255,6 +259,21 @@ def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, se
         *(round(v, 3) for v in (placed.x, placed.y, placed.width, placed.height)),
         placed.count, round(placed.gutter, 3), round(placed.text + 2 * arrange.EPSILON, 3), round(font, 4),
         round(placed.leading, 5), None if piece.kind == "briefs" else title,
-        [(figure, round(height, 3)) for figure, height in zip(getattr(story, "figures", []), placed.photos)],
+        [(figure, round(height, 3), cropped(figure, placed.width, height))
+         for figure, height in zip(getattr(story, "figures", []), placed.photos)],
         round(placed.short, 2),
     )
+
+
+def cropped(figure, width: float, height: float) -> str:
+    """The photo's address with the part its frame shows (`#crop=x,y,w,h` in pixels, served
+    by weasy/fetcher.py): the PDF carries only the printed pixels, as InDesign's "crop image
+    data to frames" does, and nothing of the photo lies outside its block."""
+    pixels_w, pixels_h = figure.pixels
+    scale = max(width / pixels_w, height / pixels_h)  # pt per pixel when it covers the frame
+    w, h = min(pixels_w, round(width / scale)), min(pixels_h, round(height / scale))
+    across, down = (float(v.rstrip("%")) / 100 for v in figure.crop.split())
+    x, y = round((pixels_w - w) * across), round((pixels_h - h) * down)
+    if (w, h) == (pixels_w, pixels_h) or figure.src.startswith("data:"):
+        return figure.src
+    return f"{figure.src}#crop={x},{y},{w},{h}"

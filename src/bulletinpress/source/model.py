@@ -79,6 +79,11 @@ class Masthead(Strict):
     def _iso_date(cls, value: object) -> object:
         if isinstance(value, datetime.date):
             return value
+        if isinstance(value, str):  # quoted in the YAML, as editors and YAML writers often do
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
         raise ValueError("expected an ISO date like 2024-12-06")
 
 

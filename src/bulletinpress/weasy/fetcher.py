@@ -4,6 +4,8 @@ HTML and CSS object gets this fetcher, which serves only files inside the allowe
 
 from __future__ import annotations
 
+import io
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,7 +29,10 @@ def fetcher_class():
             if path is None:
                 self.report.refused.append(url)
                 raise ValueError(f"refused to load {url}: only files inside the project may be used")
-            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            crop = _crop_box(urlsplit(url).fragment)
+            if crop is None:
+                return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            return URLFetcherResponse(url, cropped_bytes(path, path.stat().st_mtime_ns, crop))
 
         def allowed_path(self, url: str) -> Path | None:
             parts = urlsplit(url)
@@ -38,3 +43,36 @@ def fetcher_class():
             return path if inside and path.is_file() else None
 
     return SandboxFetcher
+
+
+_CROP = re.compile(r"crop=(\d+),(\d+),(\d+),(\d+)$")
+
+
+def _crop_box(fragment: str) -> tuple[int, int, int, int] | None:
+    """`crop=x,y,w,h` (compose/page.py `cropped`) as Pillow's box, or None."""
+    found = _CROP.match(fragment)
+    if not found:
+        return None
+    x, y, w, h = (int(v) for v in found.groups())
+    return (x, y, x + w, y + h)
+
+
+@lru_cache(maxsize=64)
+def cropped_bytes(path: Path, mtime: int, box: tuple[int, int, int, int]) -> bytes:
+    """The part of a photo its frame shows, in its own format: a JPEG with its own quantization
+    tables, chroma subsampling and colour profile (as good as it came), anything else as PNG.
+    `mtime` keys the cache."""
+    from PIL import Image, JpegImagePlugin
+
+    with Image.open(path) as image:
+        if image.format == "JPEG" and image.mode not in ("RGB", "L"):
+            return path.read_bytes()  # a CMYK JPEG is printed whole and clipped: no re-encoding of its inks
+        part = image.crop(box)
+        out, icc = io.BytesIO(), image.info.get("icc_profile")
+        extra = {"icc_profile": icc} if icc else {}
+        if image.format == "JPEG":
+            sampling = JpegImagePlugin.get_sampling(image)
+            part.save(out, "JPEG", qtables=image.quantization, subsampling=max(sampling, 0), dpi=image.info.get("dpi", (72, 72)), **extra)
+        else:
+            part.save(out, "PNG", **extra)
+    return out.getvalue()
