@@ -72,8 +72,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def squash(text: str) -> str:
-    """Text with all whitespace removed: extraction inserts line breaks where the page wraps."""
-    return re.sub(r"\s+", "", text)
+    """Text with all whitespace removed (extraction inserts line breaks where the page wraps)
+    and quotes straight (English is printed with typographic ones: tests/test_text.py)."""
+    return re.sub(r"\s+", "", text).translate(STRAIGHT)
+
+
+STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
 def no_assertion_error(run: Run) -> None:

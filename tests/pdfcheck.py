@@ -135,7 +135,11 @@ def _same_column(run: list[Line], line: Line) -> bool:
 
 
 def squash(text: str) -> str:
-    return re.sub(r"[\s*]+", "", text)
+    return re.sub(r"[\s*]+", "", text).translate(STRAIGHT)
+
+
+#: English is printed with typographic quotes (markup.smart_quotes); texts compare straight
+STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
 @dataclass
@@ -306,3 +310,14 @@ def extraction_problems(text: str, source_text: str = "") -> list[str]:
     bad += [f"private-use U+{ord(c):04X}" for c in text if 0xE000 <= ord(c) <= 0xF8FF]
     bad += [f"joiner U+{ord(c):04X}" for c in text if c in "\u200b\u200c\u200d\u2060\ufeff"]
     return bad
+
+
+def letter_spaced(lines: list[Line], most: float = 0.05) -> list[str]:
+    """Runs of Latin letters or digits set with gaps wider than `most` em between two of
+    their characters (a typesetter never spaces out 1 0 0 or E l e c t r o)."""
+    found = []
+    for line in lines:
+        for a, b in zip(line.glyphs, line.glyphs[1:]):
+            if is_latin(a.char) and is_latin(b.char) and (b.x0 - a.x1) / a.size > most:
+                found.append(f"p{line.page} {a.char}{b.char} gap {(b.x0 - a.x1) / a.size:.2f} em: {line.text[:30]}")
+    return found

@@ -106,3 +106,23 @@ def test_web_edition_embeds_photos(browser, project):
     page.goto(target.as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.evaluate("document.querySelector('figure img').naturalWidth") == 1200
+
+
+def test_web_cjk_latin_space_never_starts_a_line(browser, project):
+    """The ¼ em between Han and Latin text is the browser's own autospace, which it drops at
+    a line's edges: a Latin run that opens a line starts flush with the column."""
+    words = "近日发布GDP增速数据" * 40
+    path = write_issue(project, f"masthead: {{title: 刊, date: 2024-12-06}}\nlead:\n  title: 题\n  body: {words}\n")
+    target = project / "web.html"
+    run = run_cli("build", path, "--format", "web", "-o", target)
+    assert run.code == 0, run.stderr
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(target.as_uri())
+    found = page.evaluate("""() => {
+        const p = document.querySelector('.body p'), left = p.getBoundingClientRect().left;
+        const runs = [...p.querySelectorAll('.latin')].map(s => s.getClientRects()[0]);
+        const starts = runs.filter(r => Math.abs(r.left - left) < 12);
+        return {runs: runs.length, starts: starts.map(r => r.left - left)};
+    }""")
+    assert found["runs"] >= 40 and found["starts"], "some Latin run opens a line at this width"
+    assert all(abs(offset) < 0.5 for offset in found["starts"]), found["starts"]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from bulletinpress import api
 from bulletinpress.compose import arrange
-from conftest import SAMPLE_ZH, run_cli, write_issue
+from conftest import SAMPLE_ZH, STRAIGHT, run_cli, write_issue
 
 LINE = 8.5 * 1.4
 GRID = arrange.Grid(
@@ -162,8 +162,8 @@ def check_composed(pdf: Path, blocks: dict, source: Path) -> None:
         for loc, body in texts.items():
             x, y, w, h = blocks[loc]
             inside = page.get_textbox(pymupdf.Rect(x + 33.9 - 1, y + 34 - 1, x + w + 33.9 + 1, y + h + 34 + 1))
-            printed = re.sub(r"[\s\u00ad\u2010-]+", "", inside)  # line ends and English hyphenation
-            plain = re.sub(r"[\s\u00ad\u2010-]+", "", re.sub(r"\*\*|\[|\]\([^)]*\)", "", body))
+            printed = re.sub(r"[\s\u00ad\u2010-]+", "", inside).translate(STRAIGHT)  # line ends, hyphenation, quotes
+            plain = re.sub(r"[\s\u00ad\u2010-]+", "", re.sub(r"\*\*|\[|\]\([^)]*\)", "", body)).translate(STRAIGHT)
             assert plain in printed, f"{loc}: its text is not all inside its block"
         for image in page.get_image_info():  # a photo cropped to its frame carries only what it shows
             box = pymupdf.Rect(image["bbox"]) - (33.9, 34, 33.9, 34)
@@ -387,3 +387,23 @@ def test_a_cropped_photo_keeps_its_quality_and_format(tmp_path):
     with Image.open(io.BytesIO(fetcher.cropped_bytes(png, 0, (0, 0, 100, 100)))) as part:
         assert (part.format, part.mode, part.size) == ("PNG", "RGBA", (100, 100))
     assert fetcher._crop_box("crop=1,2,3,4") == (1, 2, 4, 6) and fetcher._crop_box("page=2") is None
+
+
+def test_a_run_no_column_can_hold_is_a_warning_at_its_line(project, tmp_path):
+    path = purpose_issue(project, 7, 9)
+    code = "SN" + "4G7X2K9Q" * 5  # a serial number: no break, no hyphenation
+    path.write_text(path.read_text(encoding="utf-8").replace("body: 近日，", f"body: 设备编号{code}已登记。近日，", 1), encoding="utf-8")
+    pdf, blocks, run = compose_and_read(path, tmp_path)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if code in text)
+    assert re.search(rf"{re.escape(str(path))}:{line}:\d+: warning: reports\[0\]\.body: '{code[:40]}' is wider than its column", run.stderr), run.stderr
+    with pymupdf.open(pdf) as doc:
+        assert code in re.sub(r"\s+", "", doc[0].get_text()), "broken, not lost"
+
+
+def test_a_title_past_the_layouts_lines_is_a_warning_at_the_title(project, tmp_path):
+    path = purpose_issue(project, 7, 9)
+    long = "全市各级工会组织深入开展职工技能提升行动推动产业工人队伍建设改革向纵深发展取得新的成效"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 第1区技能竞赛成效显著", f"title: {long}\n    span: 1", 1), encoding="utf-8")
+    pdf, blocks, run = compose_and_read(path, tmp_path)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if long in text)
+    assert re.search(rf":{line}:\d+: warning: reports\[0\]\.title: the title takes \d lines in its block \(the layout's most is 3\)", run.stderr), run.stderr

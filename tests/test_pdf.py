@@ -15,7 +15,7 @@ import pymupdf
 import pytest
 import yaml
 
-from conftest import SAMPLE_EN, SAMPLE_ZH, run_cli
+from conftest import STRAIGHT, SAMPLE_EN, SAMPLE_ZH, run_cli
 
 PAGE_SIZES = {"A3": (841.89, 1190.55), "A4": (595.28, 841.89)}
 LAYOUT_PAGE = {"newspaper": "A3", "briefing": "A4"}
@@ -38,7 +38,7 @@ def built(tmp_path_factory) -> dict[tuple[Path, str], Path]:
 def normalise(text: str) -> str:
     """What must survive extraction: no whitespace (lines wrap), no hyphens (English
     hyphenation), no layout ornaments (◆ list markers, — around district labels)."""
-    return re.sub(r"[\s\-\u00ad\u2010◆—]+", "", text)
+    return re.sub(r"[\s\-\u00ad\u2010◆—]+", "", text).translate(STRAIGHT)  # English quotes are typographic
 
 
 def expected_pieces(sample: Path) -> list[str]:

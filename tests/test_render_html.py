@@ -63,7 +63,10 @@ def test_labels_follow_the_language(project):
 
 def test_title_newline_is_a_forced_break():
     html = api.html(api.check(SAMPLE_ZH))
-    assert re.search(r'<h1 class="title"[^>]*>深化产业工人队伍建设<span class="nobr">改革</span><br>加快建设', html)
+    title = re.search(r'<h1 class="title"[^>]*>(.*?)</h1>', html).group(1)
+    lines = [re.sub(r"<[^>]+>", "", line) for line in title.split("<br>")]
+    assert lines == ["深化产业工人队伍建设改革", "加快建设一支知识型、技能型、创新型产业工人大军"]
+    assert '<span class="w">产业工人</span>' in title  # each word one unbreakable unit (compose/headline.py)
 
 
 def test_image_addresses_are_relative_to_the_html(project, tmp_path):

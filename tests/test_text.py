@@ -44,3 +44,22 @@ def test_links_only_for_web_and_mail_addresses():
     assert text.inline("[邮件](mailto:a@b.cn)") == '<a href="mailto:a@b.cn">邮件</a>'
     for literal in ("[x](file:///etc/passwd)", "[x](javascript:alert(1))", "![图](http://a/b.png)", r"\[x](http://a)"):
         assert "<a" not in text.inline(literal)
+
+
+
+def test_english_gets_typographic_quotes_but_addresses_keep_theirs(project):
+    from bulletinpress import api
+    from conftest import write_issue
+
+    path = write_issue(project, """\
+        language: en
+        masthead: {title: Bulletin, date: 2024-12-06}
+        lead:
+          title: The branch's "new deal"
+          body: |
+            "You can practise," she said, at [the council's site](https://example.org/it's) or www.example.org/a'b.
+        """, "quotes.yaml")
+    html = api.html(api.check(path)).replace("&#39;", "'")
+    assert "The branch’s “new deal”" in html and "“You can practise,” she said" in html
+    assert "council’s site" in html
+    assert 'href="https://example.org/it\'s"' in html and "www.example.org/a'b" in html

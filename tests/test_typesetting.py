@@ -104,6 +104,15 @@ def test_adjacent_punctuation_is_compressed(pdfs, case):
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_latin_and_digits_are_never_spaced_out(pdfs, case):
+    """The justifier widens the gaps between Han characters and at Latin runs' edges and word
+    spaces, never inside a run (clreq §3.8; pagecheck S1)."""
+    lines = pdfcheck.read_lines(pdfs[case][0])
+    assert sum(1 for line in lines for g in line.glyphs if pdfcheck.is_latin(g.char)) >= 100
+    assert pdfcheck.letter_spaced(lines) == []
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_cjk_latin_gap_is_a_quarter_em(pdfs, case):
     gaps, bad = pdfcheck.latin_gaps(pdfcheck.read_lines(pdfs[case][0]))
     assert len(gaps) > 10
@@ -182,12 +191,14 @@ def test_halt_on_the_first_of_two_marks():
 
 def test_latin_runs_get_quarter_em_sides_next_to_han():
     assert set_("重庆GDP增速") == '重庆<span class="latin gl gr">GDP</span>增速'
-    assert set_("“GDP”") == "“GDP”"
+    assert set_("“GDP”") == '“<span class="latin">GDP</span>”'  # its own box: never spaced out
+    assert set_("用Noto Serif字体") == '用<span class="latin phrase gl gr">Noto Serif</span>字体'  # may break at its space
     assert set_("达到85%以上") == '达到<span class="latin gl gr">85%</span>以上'
 
 
-def test_number_and_unit_stay_together():
-    assert set_("金额59.3万元") == '金额<span class="nobr"><span class="latin gl gr">59.3</span>万</span>元'
+def test_a_number_and_its_unit_may_part_at_a_line_end():
+    """Bound together (nobr), 5000人 left lines so loose the digits were spaced out."""
+    assert set_("金额59.3万元") == '金额<span class="latin gl gr">59.3</span>万元'
 
 
 def test_middle_dot_slash_and_tilde_are_never_at_a_line_edge():
@@ -202,8 +213,8 @@ def test_last_two_characters_of_a_paragraph_stay_together():
 
 def test_markup_and_escapes_survive():
     assert set_("梳理**“思想清单”**，学") == '梳理<strong>“思想清单<span class="halt">”</span></strong>，学'
-    assert set_("<b>5G</b>基站") == "&lt;b&gt;5G&lt;/b&gt;基站"  # 5G touches no Han character
-    assert set_("基站<5G>") == "基站&lt;5G&gt;"
+    assert set_("<b>5G</b>基站") == '&lt;b&gt;<span class="latin">5G</span>&lt;/b&gt;基站'  # 5G touches no Han character
+    assert set_("基站<5G>") == '基站&lt;<span class="latin">5G</span>&gt;'
     assert set_("a&b基站") == '<span class="latin gr">a&amp;b</span>基站'
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import markup
+from . import headline, markup
 from .typeset import typeset
 from ..source.model import Article, Image, Issue
 from ..source.project import Layout
@@ -87,6 +87,8 @@ class Story:
     figures: list[Figure]
     district: Markup | None = None
     loc: str = ""  # where it comes from in the issue file (lead, reports[2]): overflow reports name it
+    title_units: tuple = ()  # per line the editor broke it into: its words (headline.Unit), for balancing
+    language: str = "zh"
 
 
 def build(
@@ -149,8 +151,9 @@ def _hints(issue: Issue) -> dict[str, dict]:
 
 def _set(value: str, language: str, paragraph: bool = False) -> Markup:
     """Inline markup, then (for Chinese) the typesetting rules of typeset.py."""
-    html = markup.inline(value)
-    return typeset(html, paragraph=paragraph) if language == "zh" else html
+    if language == "en":
+        return markup.inline(markup.smart_quotes(value))
+    return typeset(markup.inline(value), paragraph=paragraph)
 
 
 def _one_line(value: str | None, language: str) -> Markup | None:
@@ -168,7 +171,7 @@ def _story(
 ) -> Story:
     return Story(
         kicker=_one_line(article.kicker, language),
-        title_lines=[_set(line, language, paragraph=True) for line in markup.lines_text(article.title)],
+        title_lines=[headline.line_html(units) for units in _title_units(article.title, language)],
         subtitle=_one_line(article.subtitle, language),
         byline=article.byline,
         note=_set(markup.join_lines(article.note.split("\n"), language), language, paragraph=True) if article.note else None,
@@ -177,7 +180,14 @@ def _story(
         figures=[_figure(image, language, issue_dir, asset_base, embed, _crop(article)) for image in article.images],
         district=_set(district, language) if district else None,
         loc=loc,
+        title_units=_title_units(article.title, language),
+        language=language,
     )
+
+
+def _title_units(title: str, language: str) -> tuple:
+    """The title's lines as the editor broke them, each as its words (compose/headline.py)."""
+    return tuple(tuple(headline.units(_set(line, language), language)) for line in markup.lines_text(title))
 
 
 _CROPS = {"top": "50% 0%", "bottom": "50% 100%", "left": "0% 50%", "right": "100% 50%", "center": "50% 50%"}

@@ -68,3 +68,37 @@ def _link(match: re.Match) -> str:
 def lines_text(text: str) -> list[str]:
     """A title's forced line breaks."""
     return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+#: what smart quotes leave alone: link targets, bare addresses, code-like runs
+_LITERAL = re.compile(r"\]\([^)\s]*\)|(?:https?://|mailto:|www\.)\S+")
+
+
+def smart_quotes(text: str) -> str:
+    """English straight quotes and apostrophes as typographic ones (markdown-it-py's
+    typographer, already installed with rich): "You…" → “You…”, branch's → branch’s.
+    Addresses and link targets keep theirs."""
+    pieces, last = [], 0
+    for match in _LITERAL.finditer(text):
+        pieces += [_smart(text[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(pieces + [_smart(text[last:])])
+
+
+def _smart(text: str) -> str:
+    if "'" not in text and '"' not in text:
+        return text
+    tokens = _typographer().parseInline(text)
+    return "".join(child.content if child.type == "text" else "\n" for child in tokens[0].children or [])
+
+
+def _typographer():
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("zero", {"typographer": True}).enable(["smartquotes"])
+    return _MD
+
+
+_MD = None

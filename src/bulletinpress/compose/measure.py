@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import arrange
+from . import arrange, headline
 from .html import render as render_html
 
 #: measurements kept between builds in one process, by what they depend on
@@ -76,6 +76,7 @@ class Request:
     title_size: float | None = None
     figure: object | None = None
     level: int = 2
+    title_lines: tuple | None = None  # a head's title as balanced for its width and size
 
 
 def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bool = False, wraps=frozenset()) -> list[Request]:
@@ -88,8 +89,8 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bo
     if lead is not None:
         width = area_grid.width
         spans = lead_spans(area_grid)
-        found += [Request(f"lead:head{tag}:{k}", "head", lead, "lead", area_grid.span_width(k),
-                          title_size=round(size.title(lead_title(settings, area_grid, k)) * scale, 3), level=1)
+        found += [_head(f"lead:head{tag}:{k}", lead, "lead", area_grid.span_width(k),
+                        round(size.title(lead_title(settings, area_grid, k)) * scale, 3), 1)
                   for k in spans for tag, scale in TITLE_STEPS if not tag or ("lead", k) in wraps]
         lead_width = (width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
         found.append(Request(f"lead:flow:lead:{size.step}", "flow", lead, "lead", lead_width, size.lead, leading))
@@ -99,8 +100,8 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bo
         found += _captions(lead, "lead", spans, area_grid)
     for index, story in enumerate(ctx["reports"]):
         spans = sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
-        found += [Request(f"reports[{index}]:head{tag}:{k}", "head", story, "report", area_grid.span_width(k),
-                          title_size=round(size.title(headline_size(settings, k)) * scale, 3))
+        found += [_head(f"reports[{index}]:head{tag}:{k}", story, "report", area_grid.span_width(k),
+                        round(size.title(headline_size(settings, k)) * scale, 3), 2)
                   for k in spans for tag, scale in TITLE_STEPS if not tag or (f"reports[{index}]", k) in wraps]
         found.append(Request(f"reports[{index}]:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
         found += [Request(f"reports[{index}]:flow:{name}:{size.step}", "flow", story, "report", width_, size.body, leading)
@@ -159,6 +160,11 @@ def headline_size(settings, span: int) -> float:
     return settings.headline[max(given)] if given else min(settings.headline.values())
 
 
+def _head(key: str, story, kind: str, width: float, title_size: float, level: int) -> Request:
+    return Request(key, "head", story, kind, width, title_size=title_size, level=level,
+                   title_lines=headline.set_title(story, width, title_size))
+
+
 def _captions(story, loc: str, spans, area_grid: arrange.Grid) -> list[Request]:
     return [
         Request(f"{loc}:caption:{j}:{k}", "caption", story, "report", area_grid.span_width(k), figure=figure)
@@ -185,17 +191,18 @@ def measured(requests_: list[Request], ctx: dict, layout_dirs, fingerprint: str,
     area's `width`: from the cache when the same piece (same content, same layout files) was
     measured before, else from one WeasyPrint pass (`run`)."""
     keys = {r.key: _cache_key(r, fingerprint) for r in requests_}
-    missing = [r for r in requests_ if keys[r.key] not in _CACHE]
     extra = {e: f"{fingerprint}:{e}:{_masthead_key(ctx)}" for e in ("masthead", "distribution")}
-    if missing or any(k not in _CACHE for k in extra.values()):
+    known = {key: _CACHE[key] for key in list(keys.values()) + list(extra.values()) if key in _CACHE}
+    missing = [r for r in requests_ if keys[r.key] not in known]
+    if missing or any(k not in known for k in extra.values()):
         html = render_html(layout_dirs, "common/measure.html", {**ctx, "pieces": missing, "area_width": width})
         results = run(html, True)
-        for r in missing:
-            _remember(keys[r.key], results.get(r.key))
-        for name, key in extra.items():
-            _remember(key, results.get(name))
-    found = {r.key: _CACHE[keys[r.key]] for r in requests_}
-    found.update({name: _CACHE[key] for name, key in extra.items()})
+        known.update({keys[r.key]: results.get(r.key) for r in missing})
+        known.update({key: results.get(name) for name, key in extra.items()})
+        for key, value in known.items():  # the cache may be emptied on the way: `known` answers
+            _remember(key, value)
+    found = {r.key: known[keys[r.key]] for r in requests_}
+    found.update({name: known[key] for name, key in extra.items()})
     return found
 
 
@@ -221,7 +228,7 @@ def _content(story, request: Request):
         figure = request.figure
         return (str(figure.caption), figure.credit)
     if request.part == "head":
-        return (str(story.district), str(story.kicker), [str(t) for t in story.title_lines], str(story.subtitle), story.byline)
+        return (str(story.district), str(story.kicker), [str(t) for t in request.title_lines], str(story.subtitle), story.byline)
     return (str(story.note), story.note_label, [str(p) for p in story.paragraphs])
 
 

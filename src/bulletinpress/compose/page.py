@@ -8,9 +8,10 @@ too short to fill the page at the natural size.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from . import arrange, fit
+from . import arrange, fit, headline
 from . import measure as measuring
 
 #: a page that looks this good (arrange.looks, in lines) is taken without trying larger type
@@ -41,6 +42,7 @@ class BlockView:
     title_size: float | None
     figures: list = field(default_factory=list)
     short: float = 0.0  # lines the last text column is short
+    title_lines: tuple | None = None  # the title balanced for the block (compose/headline.py)
 
 
 @dataclass
@@ -91,7 +93,8 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
         if look < GOOD or step == len(settings.chars) - 1 or best[2].step < step - 1:
             break  # it looks good enough (larger type would only stretch less), or two steps made it no better
     if best is not None:
-        return Composition([_view(best[1], grid, best[2], settings)], [], best[2].step)
+        view = _view(best[1], grid, best[2], settings)
+        return Composition([view], _too_wide(view) + _long_titles(view, settings.title_lines), best[2].step)
     return _misfit(last_error, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
 
 
@@ -262,6 +265,7 @@ def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, se
         [(figure, round(height, 3), cropped(figure, placed.width, height))
          for figure, height in zip(getattr(story, "figures", []), placed.photos)],
         round(placed.short, 2),
+        None if piece.kind == "briefs" else headline.set_title(story, placed.width, title),
     )
 
 
@@ -277,3 +281,35 @@ def cropped(figure, width: float, height: float) -> str:
     if (w, h) == (pixels_w, pixels_h) or figure.src.startswith("data:"):
         return figure.src
     return f"{figure.src}#crop={x},{y},{w},{h}"
+
+
+_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/'’&+\-_?=%#~]{12,}")
+_BREAKS = re.compile(r"[/.\-_?&=]")
+
+
+def _too_wide(view: PageView) -> list:
+    """A warning for each Latin run that no column of its block can hold, even broken at
+    its / . - _ ? & = and hyphenated if it is a word: it is broken anywhere (styles/base.css,
+    overflow-wrap), never run across the gap — but the editor should know."""
+    found = []
+    for block in view.blocks:
+        if block.kind == "briefs":
+            continue
+        measure = (block.width - (block.count - 1) * block.gutter) / block.count / block.font_size
+        for paragraph in block.story.paragraphs:
+            for run in _RUN.findall(re.sub(r"<[^>]+>", "", str(paragraph))):
+                piece = max(_BREAKS.split(run), key=len)
+                if not piece.isalpha() and len(piece) * 0.6 > measure:
+                    found.append(fit.Problem(fit._loc(f"{block.story.loc}.body"),
+                                             f"'{run[:40]}' is wider than its column ({len(piece)} characters without a break "
+                                             f"in a column of about {measure:.0f}): it is broken where it must, not run into the next column",
+                                             "warning"))
+    return found
+
+
+def _long_titles(view: PageView, most: int) -> list:
+    """A title that takes more lines than the layout allows in its block, even balanced and a
+    size down: a warning at the title, so the editor can shorten it or break it."""
+    return [fit.Problem(fit._loc(f"{b.story.loc}.title"), f"the title takes {len(b.title_lines)} lines in its block "
+                        f"(the layout's most is {most}): shorten it, or break it where it should break", "warning")
+            for b in view.blocks if b.kind != "briefs" and b.title_lines and len(b.title_lines) > most]

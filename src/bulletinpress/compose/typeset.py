@@ -6,15 +6,16 @@ and their sources (W3C clreq, GB/T 15834-2011) are listed in docs/typesetting.md
 
 - `halt`: the first of two adjacent full-width marks (。” ）、) is set half width
   (OpenType `halt`), so the pair takes 1.5 em, not 2 em (标点挤压).
-- `latin gl/gr`: a run of Latin letters or digits (or a short phrase of them) next to a
-  Han character gets a ¼ em margin on that side (CJK–Latin spacing) and is not broken;
-  the layout drops the margin at line edges.
+- `latin gl/gr`: a run of Latin letters or digits is one box, never spaced out (justify.py)
+  and not broken (unless long: `LONG_RUN`); next to a Han character it gets a ¼ em margin
+  on that side (CJK–Latin spacing), which the layout drops at line edges.
 - `dash`: a 2-em dash —— is one unit (never split; the spacing of a stretched line may
   widen its sides, see justify.py).
-- `nobr` keeps together what must not be split: a number and the unit after it (2024年,
-  59.3万), the characters on both sides of ·／～ (which may neither start nor end a
-  line), and the last
-  two characters of a paragraph (no 孤字: a last line holding a single character).
+- `nobr` keeps together what must not be split: the characters on both sides of ·／～
+  (which may neither start nor end a line), and the last two characters of a paragraph
+  (no 孤字: a last line holding a single character). A number and the unit after it
+  (2024年, 59.3万) may be parted at a line end, as newspapers do: bound together they
+  left lines so loose that the digits' run was spaced out.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ FULLWIDTH_PUNCT = CLOSING | OPENING
 #: Pango does not know that
 JOINING = set("·・／～")
 _LATIN_WORD = r"[0-9A-Za-z](?:[0-9A-Za-z.,:/'’&+\-]*[0-9A-Za-z%‰℃])?[%‰℃]?"
-#: a Latin word, or a short phrase of them (Noto Serif, LXGW WenKai), kept on one line
-_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?: {_LATIN_WORD}){{0,3}}")
-_PHRASE_LIMIT = 24
+#: a Latin word, or a phrase of them (Noto Serif, LXGW WenKai): one box, never spaced out;
+#: a phrase may break at its spaces (`phrase`), a word only if long (`LONG_RUN`)
+_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?: {_LATIN_WORD})*")
 _TAG = re.compile(r"(<[^>]+>)")
 
 
@@ -83,8 +84,6 @@ def _text(text: str, before: str, after: str) -> str:
         prev = text[i - 1] if i else before
         nxt = text[i + 1] if i + 1 < len(text) else after
         run = _LATIN_RUN.match(text, i) if char.isascii() and char.isalnum() else None
-        if run and len(run.group()) > _PHRASE_LIMIT:  # a longer phrase may break at its spaces
-            run = re.compile(_LATIN_WORD).match(text, i)
         if run:
             j = run.end()
             follow = text[j] if j < len(text) else after
@@ -92,9 +91,10 @@ def _text(text: str, before: str, after: str) -> str:
             if len(run.group()) > LONG_RUN:  # a URL or a long word: may break, never overprints
                 piece = _long_run(run.group(), sides)
             else:
-                piece = _span("latin" + sides, str(escape(run.group()))) if sides else str(escape(run.group()))
-            if run.group()[-1].isdigit() and j < len(text) and is_han(text[j]):
-                piece, j = _span("nobr", piece + str(escape(text[j]))), j + 1
+                # its own box even between marks (（OCR）): the justifier never spaces inside it
+                kind = "latin phrase" if " " in run.group() else "latin"
+                alone = run.start() == 0 and j == len(text)  # already a box of its own (<a>link</a>)
+                piece = _span(kind + sides, str(escape(run.group()))) if sides or (len(run.group()) > 1 and not alone) else str(escape(run.group()))
             out.append(piece)
             i = j
             continue

@@ -63,6 +63,7 @@ class Compose(Strict):
     leading: Annotated[list[Annotated[float, Field(ge=1, le=3)]], Field(min_length=3, max_length=3)] = [1.36, 1.4, 1.5]
     gap: Points = 10
     headline: dict[Annotated[int, Field(ge=1, le=12)], Points] = {1: 12, 2: 16, 3: 20, 4: 22, 5: 24}
+    title_lines: Annotated[int, Field(ge=1, le=8)] = 3  # more in a composed title is a warning
     max_span: Annotated[int, Field(ge=1, le=12)] = 3
     photo: Annotated[list[Annotated[float, Field(gt=0, le=3)]], Field(min_length=2, max_length=2)] = [0.75, 1.3]
     lead: LeadGrid = LeadGrid()

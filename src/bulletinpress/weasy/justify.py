@@ -78,7 +78,7 @@ def _text_boxes(box, boxes_module, latin=False):
     """The line's text boxes in drawing order (left to right), each with whether it is a
     Latin run set apart from Han text by typeset.py (a `.latin` span)."""
     if isinstance(box, boxes_module.TextBox):
-        yield box, latin
+        yield box, latin or (box.text.strip() != "" and box.text.isascii())  # a Latin run in a box of its own
     elif isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
         latin = latin or _is_gap(box)
         for child in box.children:
@@ -88,20 +88,24 @@ def _text_boxes(box, boxes_module, latin=False):
 
 #: gaps wider than this (in em) make a line loose; text extractors start to see them
 LOOSE = 0.08
+#: the most a Latin run's or a dash's edge widens by in a loose line (em): past it the
+#: gaps between Han characters take the rest, as in a line without Latin
+SINK_MOST = 0.5
 #: poppler starts a new word at gaps over 0.1 em; gaps in this band are avoided (in em)
 NEAR_WORD_BREAK = (0.085, 0.12)
 
 
 def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
-    """Spread `extra_width` evenly over the gaps between the line's characters (CSS
-    `text-justify: inter-character`), except inside Latin runs and at their ¼ em
-    boundaries, which keep their set width (see `_plan`). In a loose line, compressed
-    punctuation first gets its half em back (clreq's order of adjustment), so the gaps
-    stay narrow.
+    """Spread `extra_width` over the line in clreq's order (§3.8, `text-justify:
+    inter-character`): compressed punctuation first gets its half em back, then the gaps
+    between characters next to a CJK character widen evenly — never the gaps inside a run
+    of Latin letters or digits, which keeps its set width (`_plan`).
 
-    Even gaps are also what lets text extractors read the line without inventing
-    spaces: poppler only keeps a line's characters together when the gaps are even, or
-    all below a tenth of an em; a compressed mark among wide gaps breaks that."""
+    The gaps stay below a tenth of an em on a line that holds a Latin run, and what is
+    left goes to the edges of its Latin runs and dashes (clreq's CJK–Latin boundaries):
+    poppler joins characters into words across gaps under 0.1 em, and once a line has a
+    word of several characters it prints a space at every gap over 0.03 em — so gaps over
+    the tenth between Han characters would come back from copy-paste as spaces."""
     boxes_module = inline.boxes
     if line.style["direction"] == "rtl":
         return False
@@ -111,49 +115,47 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
     last = texts[-1][0]
     trailing = len(last.text) - len(last.text.rstrip(" "))
     size = line.style["font_size"]
-    plan = _plan(texts, trailing, keep_latin=True)
+    plan = _plan(texts, trailing)
     count = sum(before + inside for before, inside in plan.values())
-    if count <= 0 or extra_width / count >= LOOSE * size:
-        plan = _plan(texts, trailing, keep_latin=False)
-        count = sum(before + inside for before, inside in plan.values())
-    if count <= 0:
+    sinks = [i for i in range(1, len(texts)) if _sink(texts[i]) or _sink(texts[i - 1])]
+    spaces = {id(box): box.text.strip(" ").count(" ") for box, latin in texts if latin and " " in box.text.strip(" ")}
+    if count <= 0 and not sinks and not spaces:
         return False
     restore: dict[int, float] = {}
     for box, _ in texts[:-1]:  # a compressed mark that ends the line stays compressed
         half = box.style["font_size"] / 2
-        if extra_width / count < LOOSE * size:
+        if not count or extra_width / count < LOOSE * size:
             break
         if _is_compressed(box) and extra_width >= half:
             restore[id(box)] = half
             extra_width -= half
-    spacing, bonus = extra_width / count, {}
-    sinks = [i for i in range(1, len(texts)) if _sink(texts[i]) or _sink(texts[i - 1])]
+    spacing, bonus = (extra_width / count if count else 0.0), {}
+    words = any(latin and len(box.text.strip()) > 1 for box, latin in texts)
+    ligature = any(box.text == "——" for box, _ in texts)
     near = NEAR_WORD_BREAK[0] <= spacing / size < NEAR_WORD_BREAK[1]
-    ligature = spacing / size >= NEAR_WORD_BREAK[0] and any(box.text == "——" for box, _ in texts)
-    if sinks and (near or ligature):
-        # Gaps this close to a tenth of an em fall either side of poppler's word break
-        # by rounding, and a two-character glyph (the —— ligature) among gaps over it
-        # makes poppler space every character: keep the gaps below it and widen the
-        # boundaries of Latin runs and dashes instead.
-        spacing = NEAR_WORD_BREAK[0] * size * 0.99
-        share = (extra_width - spacing * count) / len(sinks)
+    places = len(sinks) + sum(spaces.values())  # Latin runs' edges and their word spaces
+    if places and (spacing / size >= NEAR_WORD_BREAK[0] if (words or ligature) else near):
+        spacing = min(spacing, NEAR_WORD_BREAK[0] * size * 0.99)
+        share = (extra_width - spacing * count) / places
+        if share > SINK_MOST * size and count:  # the boundaries take their most, the gaps the rest
+            share = SINK_MOST * size
+            spacing = (extra_width - share * places) / count
         bonus = {id(texts[i][0]): share for i in sinks}
+        bonus.update({("words", key): share for key in spaces})
     _spread(context, line, spacing, plan, restore, bonus, 0.0, boxes_module, line_break)
     return True
 
 
-def _plan(texts, trailing: int, keep_latin: bool) -> dict[int, tuple[bool, int]]:
-    """For each text box: whether a gap before it stretches, and how many inside it.
-
-    With `keep_latin`, Latin runs and their ¼ em boundaries keep their set width. In a
-    loose line every gap stretches alike, Latin ones too: uneven gaps that wide would
-    make text extractors split the Han text with spaces."""
+def _plan(texts, trailing: int) -> dict[int, tuple[bool, int]]:
+    """For each text box: whether the gap before it stretches, and how many inside it.
+    A Latin run (a `.latin` span, typeset.py) keeps its set width inside and at its ¼ em
+    boundaries; its edges take extra space only as a sink (`_justify_cjk`)."""
     last = texts[-1][0]
     plan = {}
     for index, (box, latin) in enumerate(texts):
-        tight = keep_latin and (latin or (index > 0 and texts[index - 1][1]))
+        tight = latin or (index > 0 and texts[index - 1][1])
         before = index > 0 and not tight
-        inside = 0 if keep_latin and latin else max(_clusters(box.text) - 1 - (trailing if box is last else 0), 0)
+        inside = 0 if latin else max(_clusters(box.text) - 1 - (trailing if box is last else 0), 0)
         plan[id(box)] = (before, inside)
     return plan
 
@@ -184,6 +186,12 @@ def _spread(context, box, spacing, plan, restore, bonus, x_advance, boxes_module
         before, inside = plan.get(id(box), (False, 0))
         x_advance += spacing * before + bonus.get(id(box), 0.0)
         box.position_x += x_advance
+        words = bonus.get(("words", id(box)), 0.0)
+        if words:  # a phrase's word spaces widen, as WeasyPrint's own justification does
+            box.justification_spacing = words
+            box.pango_layout.justification_spacing = words
+            box.width += words * box.text.strip(" ").count(" ")
+            return x_advance + words * box.text.strip(" ").count(" ")
         if inside:
             layout = box.pango_layout
             if getattr(layout, "text", None) != box.text:  # not the box's own line: make one
