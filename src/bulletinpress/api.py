@@ -64,6 +64,29 @@ def check(path: Path, *, layout: str | None = None, style: str | None = None) ->
     return Checked(source, issue, project, chosen)
 
 
+def lint(path: Path) -> list[Diagnostic]:
+    """The copy rules (compose/copyedit.py) over an issue file, as warnings at their places;
+    the project's `districts:` checks the district names."""
+    return _copy_warnings(check(path))
+
+
+def lint_fix(path: Path) -> tuple[str, list[Diagnostic]]:
+    """Apply the copy rules' fixes to the issue file in place (desk/lint.py): the diff, and
+    the findings left for the editor."""
+    from .desk import lint as linting
+
+    checked = check(path)
+    diff, left = linting.fix(path, checked.issue.primary_language)
+    return diff, left + [d for d in lint(path) if "(fix:" not in d.message]
+
+
+def _copy_warnings(checked: Checked) -> list[Diagnostic]:
+    from .compose import copyedit
+
+    districts = checked.project.settings[0].districts
+    return copyedit.lint(checked.source, checked.issue.primary_language, districts)
+
+
 def build(
     path: Path,
     target: Path | None = None,
@@ -98,6 +121,7 @@ def build(
     if print_options is not None and fmt == "pdf":
         report = _preflight(target, data, print_options)
     output.write_atomic(target, data)
+    warnings = _copy_warnings(checked) + warnings
     seconds = time.perf_counter() - started
     logger.debug("%s → %s (%s pages, %.2f s)", path, target, pages or "-", seconds)
     return BuildResult(path, target, pages, seconds, warnings, report, notes)

@@ -203,6 +203,34 @@ def impose(
 
 
 @app.command()
+def lint(
+    issues: Issues,
+    fix: Annotated[bool, typer.Option("--fix", help="Rewrite the issue files with the fixes (comments and layout kept); show the diff.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when there are findings.")] = False,
+) -> None:
+    """Check the copy: Chinese punctuation (GB/T 15834), English quotes and dashes, district names.
+
+    Example: bulletinpress lint issues/2024-48.yaml --fix
+    """
+    from . import api
+
+    found = []
+    for path in issues:
+        if fix:
+            diff, left = _handled(api.lint_fix, path)
+            if diff:
+                typer.echo(diff, nl=False)
+            found += left
+        else:
+            found += _handled(api.lint, path)
+    for diagnostic in found:
+        _err(str(diagnostic))
+    if not found:
+        _err("no findings")
+    raise typer.Exit(1 if strict and found else 0)
+
+
+@app.command()
 def check(issues: Issues, layout: LayoutOpt = None, style: StyleOpt = None, verbose: Verbose = False) -> None:
     """Validate issues without rendering: schema, photos, fonts.
 

@@ -38,6 +38,7 @@ class Settings(BaseModel):
     distribution: Distribution | None = None
     output: str | None = None  # the build folder, relative to the project root
     schedule: Schedule = Schedule()
+    districts: list[Text] = []  # the districts' names as they should be written (lint checks them)
 
 
 def read(root: Path) -> tuple[Settings, dict[str, Any], load.Source | None]:
