@@ -126,3 +126,55 @@ def test_web_cjk_latin_space_never_starts_a_line(browser, project):
     }""")
     assert found["runs"] >= 40 and found["starts"], "some Latin run opens a line at this width"
     assert all(abs(offset) < 0.5 for offset in found["starts"]), found["starts"]
+
+
+def test_the_wechat_page_looks_like_the_web_edition(browser, project):
+    """Every style inlined: the computed styles of headings, district labels, paragraphs,
+    briefs and captions equal the web edition's, and nothing overflows a 375 px phone."""
+    from PIL import Image
+
+    (project / "photos").mkdir()
+    Image.new("RGB", (2400, 1600), (90, 120, 150)).save(project / "photos" / "p.jpg")
+    path = write_issue(project, """\
+        masthead: {title: 职工之家, date: 2024-12-06}
+        lead:
+          title: 技能大赛落幕
+          body: 近日，第12届职工技能大赛在渝举行，详见[市总工会网站](https://www.cqgh.org/news)。
+          images: [{src: ../photos/p.jpg, caption: 图为Python赛项现场, credit: 张三}]
+        reports:
+          - district: 黔江区
+            title: 职工书屋开放
+            body: 书屋藏书三千册，每天开放八小时。
+        briefs:
+          items: [近日，市总工会发布2025年职工技能提升行动方案。]
+        """, "wechat.yaml")
+    web, chat = project / "a.web.html", project / "a.wechat.html"
+    assert run_cli("build", path, "--format", "web", "-o", web).code == 0
+    run = run_cli("build", path, "--format", "wechat", "-o", chat)
+    assert run.code == 0, run.stderr
+    html = chat.read_text(encoding="utf-8")
+    assert "<style" not in html and "<script" not in html and "class=" not in html and "<a " not in html
+    assert "市总工会网站（https://www.cqgh.org/news）" in html, "links as text: WeChat allows no outside links"
+    probe = """() => {
+        const pick = (sel) => [...document.querySelectorAll(sel)];
+        const look = (el) => { const s = getComputedStyle(el); return [s.fontSize, s.fontFamily, s.fontWeight, s.color,
+            s.backgroundColor, s.lineHeight, s.textIndent, s.textAlign]; };
+        const byText = (tag) => Object.fromEntries(pick(tag).map(el => [el.textContent.replace(/\\s+/g, ''), look(el)]));
+        return {h: byText('h1, h2'), p: byText('p'), li: byText('li'), cap: byText('figcaption'),
+                wide: document.documentElement.scrollWidth};
+    }"""
+    looks = {}
+    for name, target in (("web", web), ("chat", chat)):
+        page = browser.new_page(viewport={"width": 375, "height": 740})
+        page.goto(target.as_uri())
+        found = page.evaluate(probe)
+        for part in ("h", "p", "li", "cap"):  # a link is its text and its address in WeChat
+            found[part] = {re.sub(r"（https?://[^）]*）", "", text): style for text, style in found[part].items()}
+        looks[name] = found
+    for part in ("h", "p", "cap"):
+        assert looks["web"][part], part
+        for text, style in looks["web"][part].items():
+            assert looks["chat"][part].get(text) == style, (part, text)
+    for text, style in looks["web"]["li"].items():  # the ◆ is text in WeChat
+        assert looks["chat"]["li"]["◆" + text] == style
+    assert looks["chat"]["wide"] <= 375

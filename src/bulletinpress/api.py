@@ -23,7 +23,7 @@ from .source.project import Layout, Project, builtin_dir, resolve_layout
 
 logger = logging.getLogger(__name__)
 
-FORMATS = {"pdf": ".pdf", "html": ".html", "web": ".web.html"}
+FORMATS = {"pdf": ".pdf", "html": ".html", "web": ".web.html", "wechat": ".wechat.html"}
 
 
 @dataclass
@@ -68,6 +68,25 @@ def lint(path: Path) -> list[Diagnostic]:
     """The copy rules (compose/copyedit.py) over an issue file, as warnings at their places;
     the project's `districts:` checks the district names."""
     return _copy_warnings(check(path))
+
+
+def import_file(path: Path, *, into: Path | None = None, kind: str = "report", district: str | None = None,
+                project_root: Path | None = None) -> tuple[str, list[str]]:
+    """A Word file or a draft as an article (desk/importer.py): appended to `into` (written
+    atomically, then checked), or returned as YAML; with what was guessed or left out."""
+    from .desk import importer
+
+    if kind not in ("report", "lead", "briefs"):
+        raise UsageError(f"--as must be report, lead or briefs, not '{kind}'")
+    draft = importer.read(path, district)
+    root = Project.of_issue(into).root if into else (project_root or Path.cwd())
+    base = into.resolve().parent if into else root / "issues"
+    fields = importer.article(draft, root / "photos", path.stem, base)
+    if into is None:
+        return importer.as_yaml(fields, kind, draft), draft.notes
+    text = importer.append_into(into, fields, kind, draft)
+    output.write_atomic(into, text.encode("utf-8"))
+    return text, draft.notes
 
 
 def lint_fix(path: Path) -> tuple[str, list[Diagnostic]]:
@@ -116,6 +135,8 @@ def build(
         data, pages = html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
     elif fmt == "web":
         data, pages = web(checked).encode("utf-8"), 0
+    elif fmt == "wechat":
+        data, pages = wechat(checked).encode("utf-8"), 0
     else:
         data, pages, warnings, notes = _pdf(checked, print_options, allow_overflow, allow_underfill)
     if print_options is not None and fmt == "pdf":
@@ -249,6 +270,14 @@ def web(checked: Checked) -> str:
     css = (builtin_dir("styles") / "web.css").read_text(encoding="utf-8")
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, checked.source.path.parent, css, "web", embed_images=True)
     return render_html.render(checked.project.layout_dirs, "common/web.html", ctx)
+
+
+def wechat(checked: Checked) -> str:
+    """The WeChat edition: the web edition with every style inlined (press/wechat.py)."""
+    from .press import wechat as wechat_page
+
+    css = (builtin_dir("styles") / "web.css").read_text(encoding="utf-8")
+    return wechat_page.page(web(checked), css, checked.issue.primary_language)
 
 
 def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool,

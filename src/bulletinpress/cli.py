@@ -32,6 +32,7 @@ class Format(str, Enum):
     pdf = "pdf"
     html = "html"
     web = "web"
+    wechat = "wechat"
 
 
 Issues = Annotated[
@@ -63,7 +64,7 @@ def build(
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help="Output file (one issue, e.g. x.pdf) or folder (several issues, a trailing /, or a name without a suffix).")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf; html (what the PDF is made from); web (a page for a website or WeChat).")] = Format.pdf,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf; html (what the PDF is made from); web (a page for a website); wechat (every style inlined, for WeChat's editor).")] = Format.pdf,
     layout: LayoutOpt = None,
     style: StyleOpt = None,
     for_print: Annotated[
@@ -200,6 +201,28 @@ def impose(
 
     sides = _handled(imposition.impose, pdf, output, creep_mm=creep)
     typer.echo(f"{output} ({sides // 2} sheets, {sides} sides)", err=True)
+
+
+@app.command("import")
+def import_file(
+    source: Annotated[Path, typer.Argument(help="A .docx (Word, WPS), .txt or .md file.", exists=True, dir_okay=False)],
+    into: Annotated[Optional[Path], typer.Option("--into", help="Append to this issue file (its comments and layout kept).", dir_okay=False)] = None,
+    kind: Annotated[str, typer.Option("--as", help="report, lead or briefs.")] = "report",
+    district: Annotated[Optional[str], typer.Option("--district", help="The district, when the file does not say.")] = None,
+) -> None:
+    """Import a district's report from Word (or a plain draft) into an issue.
+
+    Example: bulletinpress import 黔江区.docx --into issues/2024-48.yaml
+    """
+    from . import api
+
+    text, notes = _handled(api.import_file, source, into=into, kind=kind, district=district)
+    for note in notes:
+        _err(f"{source}: note: {note}")
+    if into is None:
+        typer.echo(text, nl=False)
+    else:
+        _err(f"{into}: {kind} imported from {source}")
 
 
 @app.command()
