@@ -177,12 +177,18 @@ def main() -> None:
                     times[name].append(elapsed)
                     peaks[name] = max(peaks[name], peak)
             median = {name: statistics.median(values) for name, values in times.items()}
+            kib = ours_pdf.stat().st_size / 1024
+            pages_n = int(pages_of(ours_pdf)) if pages_of(ours_pdf).isdigit() else 1
+            sizes_line = f"   PDF {kib:.0f} KiB, {kib / pages_n:.0f} KiB/page"
+            if typst:
+                typst_kib = (folder / "typst.pdf").stat().st_size / 1024 if (folder / "typst.pdf").exists() else 0
+                sizes_line += f" (Typst {typst_kib:.0f} KiB)"
             line = (f"{size:>4}× {pages_of(ours_pdf):>5}  {summary(times['ours']):>24} {peaks['ours'] / 1024:5.0f}"
                     f"  {summary(times['raw']):>24} {peaks['raw'] / 1024:5.0f}  {median['ours'] / median['raw']:5.2f}")
             if typst:
                 line += (f"  {summary(times['typst']):>24} {peaks['typst'] / 1024:5.0f}  {median['ours'] / median['typst']:5.2f}"
                          f"   (Typst: {pages_of(folder / 'typst.pdf')} pages)")
-            print(line, flush=True)
+            print(line + sizes_line, flush=True)
 
         issue = make_issue(folder, 1, "warm")
         html = folder / "warm.html"

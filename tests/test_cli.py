@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import MINIMAL, SAMPLE_ZH, no_assertion_error, run_cli, write_issue
 
 
@@ -117,3 +119,20 @@ def test_sample_issue_checks_clean():
     run = run_cli("check", SAMPLE_ZH)
     assert run.code == 0, run.stderr
     assert Path(SAMPLE_ZH).is_file()
+
+
+def test_shards_build_the_archive_between_them_without_overlap(tmp_path):
+    from bulletinpress.desk import batch
+
+    issues = [tmp_path / f"2024-{n:02d}.yaml" for n in range(1, 8)]
+    shards = [batch.shard(list(reversed(issues)), f"{k}/3") for k in (1, 2, 3)]
+    assert sorted(p for s in shards for p in s) == sorted(issues) and sum(map(len, shards)) == len(issues)
+    assert shards[0] == [issues[0], issues[3], issues[6]], "every N-th in a stable order, whatever order the shell gives"
+    assert batch.shard(issues, None) == issues
+
+
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "x", "1/0"])
+def test_a_bad_shard_is_a_usage_error(project, spec):
+    path = write_issue(project, MINIMAL)
+    run = run_cli("build", path, "--shard", spec)
+    assert run.code == 2 and "--shard must be K/N" in run.stderr

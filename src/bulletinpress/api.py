@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic, PreflightFailed, UsageError
-from .press import output
+from .press import fonts, output
 from .press.pdfx import PrintOptions
 from .source import check as checks
 from .source import load, settings, validate
@@ -139,6 +139,7 @@ def build(
         data, pages = wechat(checked).encode("utf-8"), 0
     else:
         data, pages, warnings, notes = _pdf(checked, print_options, allow_overflow, allow_underfill)
+        data = fonts.compact(data)  # a third of the size: the fonts hold only the glyphs drawn
     if print_options is not None and fmt == "pdf":
         report = _preflight(target, data, print_options)
     output.write_atomic(target, data)

@@ -84,6 +84,7 @@ def build(
         Optional[int], typer.Option("--jobs", "-j", min=1, help="Build this many issues at once (default: one per core).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild issues that have not changed.")] = False,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="K/N: build only every N-th issue, starting with the K-th (CI matrices).")] = None,
     verbose: Verbose = False,
 ) -> None:
     """Build issues into PDFs (default: the project's build/ folder).
@@ -96,6 +97,7 @@ def build(
     _logging(verbose)
     if pdf_variant not in VARIANTS:
         _fail(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
+    issues = _handled(batch.shard, issues, shard)
     options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow, "allow_underfill": allow_underfill}
     if for_print:
         options["print_options"] = PrintOptions(variant=pdf_variant)

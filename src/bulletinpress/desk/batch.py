@@ -14,6 +14,7 @@ import os
 import subprocess
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+import re
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -212,3 +213,18 @@ def remember_if_built(outcome: Outcome) -> None:
     if not outcome.failed and not outcome.skipped:
         remember(outcome)
 
+
+def shard(issues: list, spec: str | None) -> list:
+    """Every N-th issue from the K-th (`K/N`, 1-based), in the order given: N machines of a CI
+    matrix, each with its own K, build the whole archive between them with no overlap.
+    A build is a pure function of the issue, its photos, the layout and the tool's version,
+    so the shards' outputs are the same files one machine would write."""
+    if spec is None:
+        return issues
+    from ..errors import UsageError
+
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", spec)
+    if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
+        raise UsageError(f"--shard must be K/N with 1 <= K <= N (like 2/4), not '{spec}'")
+    k, n = int(found.group(1)), int(found.group(2))
+    return sorted(issues, key=str)[k - 1::n]
