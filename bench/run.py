@@ -141,6 +141,41 @@ def warm(kind: str, path: Path, repeat: int) -> list[float]:
     return [float(v) for v in out.stdout.split()]
 
 
+def serve_latency(issue: Path, repeat: int) -> list[float]:
+    """Seconds from saving an edit of one article to the new page image fetched from
+    `bulletinpress serve`, the way the preview page gets it (poll /state, then the PNG)."""
+    import json
+    import re as _re
+    import urllib.request
+
+    proc = subprocess.Popen([PY, "-m", "bulletinpress", "serve", str(issue), "--port", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        while url is None:
+            found = _re.search(r"Serving (http://127\.0\.0\.1:\d+/)", proc.stderr.readline())
+            url = found and found.group(1)
+        import threading  # the server logs every request: keep reading, or its pipe fills and it stops
+
+        threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+        state = lambda: json.load(urllib.request.urlopen(url + "state"))  # noqa: E731
+        while state()["generation"] < 1:
+            time.sleep(0.05)
+        text, results = issue.read_text(encoding="utf-8"), []
+        for n in range(repeat):
+            before = state()["generation"]
+            started = time.perf_counter()
+            issue.write_text(text.replace("近日，", f"近日{'，' * (n % 2 + 1)}", 1), encoding="utf-8")
+            while state()["generation"] == before:
+                time.sleep(0.01)
+            urllib.request.urlopen(url + "page/0.png").read()
+            results.append(time.perf_counter() - started)
+        issue.write_text(text, encoding="utf-8")
+        return results
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,4,16,64", help="lengths of the issue, in samples (default 1,4,16,64)")
@@ -196,6 +231,13 @@ def main() -> None:
         ours, raw = warm("ours", issue, args.repeat), warm("raw", html, args.repeat)
         print(f"warm rebuild, 1×, in one process: bulletinpress {ours[0]:.2f} s ({ours[1]:.2f}–{ours[2]:.2f}), "
               f"WeasyPrint {raw[0]:.2f} s ({raw[1]:.2f}–{raw[2]:.2f}), ratio {ours[0] / raw[0]:.2f}", flush=True)
+
+        for layout in ("newspaper", "briefing"):
+            edited = folder / "serve" / "issues" / f"{layout}.yaml"
+            edited.parent.mkdir(parents=True, exist_ok=True)
+            edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("layout: newspaper", f"layout: {layout}"), encoding="utf-8")
+            values = serve_latency(edited, args.repeat)
+            print(f"serve, edit of one article to the new page image ({layout}): {summary(values)}", flush=True)
 
         batch = [make_issue(folder / "batch", 1, f"b{i}") for i in range(args.batch)]
         batch_times = {}
