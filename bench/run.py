@@ -141,6 +141,27 @@ def warm(kind: str, path: Path, repeat: int) -> list[float]:
     return [float(v) for v in out.stdout.split()]
 
 
+RSS = """
+import sys
+from pathlib import Path
+from bulletinpress import api
+path, out, times = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+text = path.read_text(encoding="utf-8")
+for n in range(times):
+    path.write_text(text.replace("近日，", "近日" + "，" * (n % 3 + 1), 1), encoding="utf-8")  # a new edit each time
+    api.build(path, out)
+    if n % 10 == 9 or n == 0:
+        rss = int(open("/proc/self/statm").read().split()[1]) * 4096 // 2**20
+        print(n + 1, rss, flush=True)
+"""
+
+
+def rss_curve(issue: Path, out: Path, times: int) -> list[tuple[int, int]]:
+    """A warm worker's resident memory (MB) over `times` rebuilds of edited copies."""
+    result = subprocess.run([PY, "-c", RSS, str(issue), str(out), str(times)], check=True, capture_output=True, text=True)
+    return [tuple(int(v) for v in line.split()) for line in result.stdout.split("\n") if line.strip()]
+
+
 def serve_latency(issue: Path, repeat: int) -> list[float]:
     """Seconds from saving an edit of one article to the new page image fetched from
     `bulletinpress serve`, the way the preview page gets it (poll /state, then the PNG)."""
@@ -181,6 +202,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,4,16,64", help="lengths of the issue, in samples (default 1,4,16,64)")
     parser.add_argument("--repeat", type=int, default=5, help="cold runs per size and engine (default 5)")
     parser.add_argument("--batch", type=int, default=20, help="issues in the batch (default 20)")
+    parser.add_argument("--rebuilds", type=int, default=100, help="rebuilds for the RSS curve (default 100)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     try:
@@ -238,6 +260,9 @@ def main() -> None:
             edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("layout: newspaper", f"layout: {layout}"), encoding="utf-8")
             values = serve_latency(edited, args.repeat)
             print(f"serve, edit of one article to the new page image ({layout}): {summary(values)}", flush=True)
+
+        curve = rss_curve(edited, folder / "rss.pdf", args.rebuilds)
+        print(f"RSS of a warm worker over {args.rebuilds} rebuilds (rebuilds: MB): " + ", ".join(f"{n}: {mb}" for n, mb in curve), flush=True)
 
         batch = [make_issue(folder / "batch", 1, f"b{i}") for i in range(args.batch)]
         batch_times = {}
