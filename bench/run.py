@@ -185,9 +185,11 @@ def serve_latency(issue: Path, repeat: int) -> list[float]:
         for n in range(repeat):
             before = state()["generation"]
             started = time.perf_counter()
-            issue.write_text(text.replace("近日，", f"近日{'，' * (n % 2 + 1)}", 1), encoding="utf-8")
-            while state()["generation"] == before:
+            issue.write_text(text.replace("近日，", f"近{'日' * (2 - n % 2)}，", 1), encoding="utf-8")  # a character more, then back
+            while (now := state())["generation"] == before and not now["error"] and time.perf_counter() - started < 30:
                 time.sleep(0.01)
+            if now["error"] or now["generation"] == before:
+                raise RuntimeError(f"serve did not show the edit: {now['error']}")
             urllib.request.urlopen(url + "page/0.png").read()
             results.append(time.perf_counter() - started)
         issue.write_text(text, encoding="utf-8")
@@ -255,7 +257,7 @@ def main() -> None:
               f"WeasyPrint {raw[0]:.2f} s ({raw[1]:.2f}–{raw[2]:.2f}), ratio {ours[0] / raw[0]:.2f}", flush=True)
 
         for layout in ("newspaper", "briefing"):
-            edited = folder / "serve" / "issues" / f"{layout}.yaml"
+            edited = folder / f"serve-{layout}" / "issues" / f"{layout}.yaml"
             edited.parent.mkdir(parents=True, exist_ok=True)
             edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("layout: newspaper", f"layout: {layout}"), encoding="utf-8")
             values = serve_latency(edited, args.repeat)

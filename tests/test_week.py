@@ -89,3 +89,29 @@ def test_layouts_are_listed():
     assert run.code == 0
     assert run.stdout.startswith("briefing: A4 work bulletin") and "newspaper: A3 newspaper special page" in run.stdout
     assert "--style blue" in run.stdout
+
+
+def test_an_edit_saved_during_the_first_build_is_not_missed(project):
+    """The watcher starts after the first build: a save made before it runs is caught by the
+    issue's time, so the preview never stays on the old page."""
+    import os
+    import threading
+    import time
+
+    from bulletinpress.desk import serve
+
+    path = write_issue(project, MINIMAL)
+    preview = serve.Preview(path)
+    preview.rebuild()
+    path.write_text(MINIMAL.replace("标题", "改过的标题"), encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # a time the first build did not see
+    stop, ready = threading.Event(), threading.Event()
+    threading.Thread(target=serve.watch, args=(preview, project, stop, project / "build", ready), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 20
+        while preview.state()["generation"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.is_set() and preview.state()["generation"] == 2
+        assert "改过的标题" in preview.state()["texts"][0]
+    finally:
+        stop.set()

@@ -63,8 +63,6 @@ def one_round(text: str, language: str, *, title: bool = False) -> list[Finding]
 def _half_width_marks(text: str, title: bool):
     """, ; : ? ! and . after a Han character (before another or at the end): full width."""
     for match in re.finditer(rf"(?<=[{HAN}])[,;:?!.](?=[{HAN}“”‘’（《）》\"']|\s*$)", text):
-        if match.group() == "." and re.match(r"\.\w", text[match.start():]) and not is_han(text[match.end():match.end() + 1] or "x"):
-            continue
         mark = match.group()
         yield Finding(match.start(), 1, f"half-width '{mark}' in Chinese text", FULL[mark])
 

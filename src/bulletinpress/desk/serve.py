@@ -70,8 +70,20 @@ class Preview:
         self.pngs: list[bytes] = []
         self.texts: list[str] = []
         self.error: str | None = None
+        self.built_from: int | None = None  # the issue file's time when the last build began
+
+    def stale(self) -> bool:
+        """The issue file changed after the last build began."""
+        try:
+            return self.issue.stat().st_mtime_ns != self.built_from
+        except OSError:
+            return False
 
     def rebuild(self) -> None:
+        try:
+            self.built_from = self.issue.stat().st_mtime_ns
+        except OSError:
+            self.built_from = None
         try:
             pdf = api.pdf_bytes(self.issue, layout=self.layout, style=self.style)
             pngs, texts = _rasterize(pdf)
@@ -152,14 +164,22 @@ def make_handler(preview: Preview):
     return Handler
 
 
-def watch(preview: Preview, folder: Path, stop: threading.Event, ignored: Path) -> None:
+def watch(preview: Preview, folder: Path, stop: threading.Event, ignored: Path, ready: threading.Event | None = None) -> None:
     """Rebuild whenever a file in the project changes (the issue, a photo, a layout, a style);
-    not for what the builds write (`ignored`, the project's build folder) or hidden files."""
+    not for what the builds write (`ignored`, the project's build folder) or hidden files.
+    `ready` is set once the watcher runs; an edit saved before then (while the first build
+    ran) is caught by looking at the issue's time once."""
     from watchfiles import watch as watch_files
 
-    for _ in watch_files(folder, stop_event=stop, debounce=50, step=20, recursive=True,
-                         watch_filter=lambda change, path: wanted(Path(path), ignored)):
-        preview.rebuild()
+    for changes in watch_files(folder, stop_event=stop, debounce=50, step=20, recursive=True, yield_on_timeout=True,
+                               rust_timeout=100, watch_filter=lambda change, path: wanted(Path(path), ignored)):
+        if ready is not None and not ready.is_set():
+            ready.set()
+            if preview.stale():
+                preview.rebuild()
+                continue
+        if changes:
+            preview.rebuild()
 
 
 def wanted(path: Path, ignored: Path) -> bool:
@@ -182,6 +202,8 @@ def serve(issue: Path, host: str = "127.0.0.1", port: int = 8000, layout: str | 
         ignored = project.build_dir.resolve()
     except BulletinError:  # broken settings: shown in the page; the default build folder
         ignored = (project.root / "build").resolve()
-    threading.Thread(target=watch, args=(preview, project.root, stop, ignored), daemon=True).start()
+    ready = threading.Event()
+    threading.Thread(target=watch, args=(preview, project.root, stop, ignored, ready), daemon=True).start()
+    ready.wait(timeout=5)  # serving before the watcher runs would miss the editor's first save
     server.stop_event = stop
     return server
