@@ -313,11 +313,15 @@ def extraction_problems(text: str, source_text: str = "") -> list[str]:
 
 
 def letter_spaced(lines: list[Line], most: float = 0.05) -> list[str]:
-    """Runs of Latin letters or digits set with gaps wider than `most` em between two of
-    their characters (a typesetter never spaces out 1 0 0 or E l e c t r o)."""
+    """Runs of Latin letters or digits spaced out: three or more gaps in a row, each wider
+    than `most` em, between consecutive ones (1 0 0, E l e c t r o). One wide gap is a word
+    space (spaces are not glyphs in WeasyPrint's PDF), not letter-spacing."""
     found = []
     for line in lines:
+        run = []
         for a, b in zip(line.glyphs, line.glyphs[1:]):
-            if is_latin(a.char) and is_latin(b.char) and (b.x0 - a.x1) / a.size > most:
-                found.append(f"p{line.page} {a.char}{b.char} gap {(b.x0 - a.x1) / a.size:.2f} em: {line.text[:30]}")
+            spaced = is_latin(a.char) and is_latin(b.char) and (b.x0 - a.x1) / a.size > most
+            run = run + [a.char + b.char] if spaced else []
+            if len(run) == 3:
+                found.append(f"p{line.page} {''.join(p[0] for p in run)} spaced out: {line.text[:30]}")
     return found

@@ -259,6 +259,9 @@ def test_an_english_page_is_composed(tmp_path):
     path.write_text((Path(__file__).parent / "corpus" / "english-page.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     pdf, blocks, _ = compose_and_read(path, tmp_path)
     check_composed(pdf, blocks, path)
+    import pdfcheck
+
+    assert pdfcheck.letter_spaced(pdfcheck.read_lines(pdf)) == [], "English with typographic quotes is never set as Chinese"
 
 
 def test_copy_too_short_for_columns_is_under_full_not_strips(project):
