@@ -59,3 +59,14 @@ def test_a_font_it_cannot_read_stays_whole():
     pdf.save(out)
     with pikepdf.open(io.BytesIO(fonts.compact(out.getvalue()))) as again:
         assert again.Root.Keep.FontDescriptor.FontFile3.read_bytes() == b"not a font"
+
+
+def test_without_harfbuzz_fonttools_cuts_the_fonts_the_same_way(pdfs, monkeypatch):
+    """libharfbuzz-subset0 missing: the slower fontTools path gives the same page."""
+    monkeypatch.setattr(fonts, "_harfbuzz", lambda: None)
+    whole, by_harfbuzz = pdfs["sample"]
+    by_fonttools = fonts.compact(whole)
+    assert len(by_fonttools) < len(whole) / 2
+    with pymupdf.open(stream=by_harfbuzz) as a, pymupdf.open(stream=by_fonttools) as b:
+        assert a[0].get_pixmap(dpi=50).samples == b[0].get_pixmap(dpi=50).samples
+        assert a[0].get_text() == b[0].get_text()
