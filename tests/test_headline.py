@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pymupdf
-import pytest
 import rjieba
 
 from bulletinpress.compose import headline, markup, typeset

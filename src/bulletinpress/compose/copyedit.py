@@ -144,7 +144,6 @@ _CHINESE = [_half_width_marks, _half_width_brackets, _straight_quotes, _unbalanc
 
 # --- English -------------------------------------------------------------------------------------
 
-_ADDRESS = re.compile(r"\]\([^)\s]*\)|(?:https?://|mailto:|www\.)\S+")
 
 
 def _english_quotes(text: str, title: bool):
