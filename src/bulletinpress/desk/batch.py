@@ -133,8 +133,28 @@ def remember(outcome: Outcome) -> None:
     cache.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
 
 
+def release_memory() -> None:
+    """Give the heap freed by a build back to the system (glibc's malloc_trim). A build's
+    large, short-lived buffers (fonts, the PDF) leave glibc's heap fragmented: without this
+    a warm worker grew by about 0.6 MB a rebuild (bench: RSS over 100 rebuilds)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def run_one(job: Job, force: bool = False) -> Outcome:
     """Build one issue (in whichever process runs this), reporting instead of raising."""
+    try:
+        return _run_one(job, force)
+    finally:
+        release_memory()
+
+
+def _run_one(job: Job, force: bool = False) -> Outcome:
     from .. import api
     from ..errors import BulletinError, ContentError, PreflightFailed
 

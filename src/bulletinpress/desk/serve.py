@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .. import api
+from . import batch
 from ..errors import BulletinError, ContentError
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class Preview:
         with self.lock:
             self.pngs, self.texts, self.error = pngs, texts, None
             self.generation += 1
+        batch.release_memory()
         logger.info("rebuilt %s (%d pages)", self.issue, len(pngs))
 
     def state(self) -> dict:
