@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pdfcheck import STRAIGHT  # one table for every test that compares text with its quotes straight
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_ZH = ROOT / "issues" / "2024-12-06.yaml"
 SAMPLE_EN = ROOT / "examples" / "english" / "issues" / "2025-03-07.yaml"
@@ -76,8 +78,6 @@ def squash(text: str) -> str:
     and quotes straight (English is printed with typographic ones: tests/test_text.py)."""
     return re.sub(r"\s+", "", text).translate(STRAIGHT)
 
-
-STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
 def no_assertion_error(run: Run) -> None:
