@@ -162,9 +162,41 @@ def rss_curve(issue: Path, out: Path, times: int) -> list[tuple[int, int]]:
     return [tuple(int(v) for v in line.split()) for line in result.stdout.split("\n") if line.strip()]
 
 
-def serve_latency(issue: Path, repeat: int) -> list[float]:
-    """Seconds from saving an edit of one article to the new page image fetched from
-    `bulletinpress serve`, the way the preview page gets it (poll /state, then the PNG)."""
+#: a different character for each edit: every edit is new text, as typing is (an edit made
+#: before would find its measurements cached)
+TYPED = "一二三四五六七八九十百千万亿东南西北春夏秋冬山水风云江河湖海"
+
+
+def typing(text: str, n: int) -> str:
+    """The n-th edit of typing: one character of the first report's first sentence changed."""
+    return text.replace("近日，", f"近{TYPED[n % len(TYPED)]}，", 1)
+
+
+def adding(text: str, n: int) -> str:
+    """The n-th edit that adds a sentence (about three lines) to an article: the blocks of
+    a composed page have to be arranged again."""
+    sentence = "".join(TYPED[(n * 7 + i) % len(TYPED)] for i in range(40))
+    return text.replace("近日，", f"{sentence}。近日，", 1)
+
+
+def served_issue(name: str) -> str:
+    """The sample as the newspaper, the (multi-page) briefing, or cut to one A4 page."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    if name == "newspaper":
+        return text
+    data = yaml.safe_load(text)
+    data["layout"] = "briefing"
+    if name == "one-page A4":
+        data["lead"]["body"] = data["lead"]["body"].split("\n\n")[0]
+        data["reports"] = [dict(data["reports"][0], body=data["reports"][0]["body"].split("。")[0] + "。")]
+        data.pop("briefs", None)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def serve_latency(issue: Path, repeat: int, edit=typing) -> tuple[list[float], int]:
+    """Seconds from saving an edit to the new page images fetched from `bulletinpress serve`,
+    the way the preview page gets them (`/state?after=N`, a long poll, then the images whose
+    version changed); and how many edits were shown by redrawing one block only."""
     import json
     import re as _re
     import urllib.request
@@ -178,22 +210,26 @@ def serve_latency(issue: Path, repeat: int) -> list[float]:
         import threading  # the server logs every request: keep reading, or its pipe fills and it stops
 
         threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
-        state = lambda: json.load(urllib.request.urlopen(url + "state"))  # noqa: E731
-        while state()["generation"] < 1:
-            time.sleep(0.05)
-        text, results = issue.read_text(encoding="utf-8"), []
+        state = lambda after=-1: json.load(urllib.request.urlopen(f"{url}state?after={after}"))  # noqa: E731
+        shown = state()
+        while shown["generation"] < 1:
+            shown = state(shown["generation"])
+        text, results, redrawn = issue.read_text(encoding="utf-8"), [], 0
         for n in range(repeat):
-            before = state()["generation"]
+            time.sleep(1.5)  # the editor types, pauses, saves (and serve settles the last patch)
+            shown = state()
             started = time.perf_counter()
-            issue.write_text(text.replace("近日，", f"近{'日' * (2 - n % 2)}，", 1), encoding="utf-8")  # a character more, then back
-            while (now := state())["generation"] == before and not now["error"] and time.perf_counter() - started < 30:
-                time.sleep(0.01)
-            if now["error"] or now["generation"] == before:
+            issue.write_text(edit(text, n), encoding="utf-8")
+            now = state(shown["generation"])
+            if now["error"] or now["generation"] == shown["generation"]:
                 raise RuntimeError(f"serve did not show the edit: {now['error']}")
-            urllib.request.urlopen(url + "page/0.png").read()
+            for i, version in enumerate(now["versions"]):
+                if i >= len(shown["versions"]) or version != shown["versions"][i]:
+                    urllib.request.urlopen(f"{url}page/{i}.png?v={version}").read()
             results.append(time.perf_counter() - started)
+            redrawn += bool(now["redrawn"])
         issue.write_text(text, encoding="utf-8")
-        return results
+        return results, redrawn
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -256,13 +292,15 @@ def main() -> None:
         print(f"warm rebuild, 1×, in one process: bulletinpress {ours[0]:.2f} s ({ours[1]:.2f}–{ours[2]:.2f}), "
               f"WeasyPrint {raw[0]:.2f} s ({raw[1]:.2f}–{raw[2]:.2f}), ratio {ours[0] / raw[0]:.2f}", flush=True)
 
-        for layout in ("newspaper", "briefing"):
-            edited = folder / f"serve-{layout}" / "issues" / f"{layout}.yaml"
+        for name, edit in (("newspaper", typing), ("newspaper", adding), ("briefing", typing), ("one-page A4", typing)):
+            edited = folder / f"serve-{name.replace(' ', '-')}" / "issues" / "issue.yaml"
             edited.parent.mkdir(parents=True, exist_ok=True)
-            edited.write_text(SAMPLE.read_text(encoding="utf-8").replace("layout: newspaper", f"layout: {layout}"), encoding="utf-8")
-            values = serve_latency(edited, args.repeat)
-            print(f"serve, edit of one article to the new page image ({layout}): {summary(values)}", flush=True)
+            edited.write_text(served_issue(name), encoding="utf-8")
+            values, redrawn = serve_latency(edited, max(args.repeat, 5), edit)
+            print(f"serve, {edit.__name__} in one article of the {name} to the new page image: {summary(values)}"
+                  f" ({redrawn} of {len(values)} shown by redrawing one block)", flush=True)
 
+        edited = folder / "serve-briefing" / "issues" / "issue.yaml"
         curve = rss_curve(edited, folder / "rss.pdf", args.rebuilds)
         print(f"RSS of a warm worker over {args.rebuilds} rebuilds (rebuilds: MB): " + ", ".join(f"{n}: {mb}" for n, mb in curve), flush=True)
 

@@ -217,7 +217,14 @@ def composed_html(checked: Checked, asset_base: Path | None = None, embed_css: b
     """The HTML, what composing its pages had to say (warnings) and the composed pages (none
     for a flowing layout); a page that cannot be filled, unless allowed, is a ContentError
     naming the articles in the editor's terms."""
-    from .compose import context, html as render_html  # Jinja2 is not needed to check an issue
+    ctx, warnings = _context(checked, asset_base, embed_css, output, allow_overflow, allow_underfill)
+    return _template(checked, ctx), warnings, ctx.get("pages", [])
+
+
+def _context(checked: Checked, asset_base: Path | None, embed_css: bool, output: str,
+             allow_overflow: bool, allow_underfill: bool) -> tuple[dict, list[Diagnostic]]:
+    """The template's context, its pages composed (for a composed layout)."""
+    from .compose import context  # Jinja2 is not needed to check an issue
 
     asset_base = asset_base or checked.source.path.resolve().parent
     sheets = [p.read_text(encoding="utf-8") for p in checked.layout.stylesheets] + [checked.layout.page_css]
@@ -226,7 +233,13 @@ def composed_html(checked: Checked, asset_base: Path | None = None, embed_css: b
     warnings: list[Diagnostic] = []
     if checked.layout.compose is not None:
         warnings = _compose(checked, ctx, allow_overflow, allow_underfill)
-    return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx), warnings, ctx.get("pages", [])
+    return ctx, warnings
+
+
+def _template(checked: Checked, ctx: dict) -> str:
+    from .compose import html as render_html
+
+    return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
 
 
 def _compose(checked: Checked, ctx: dict, allow_overflow: bool, allow_underfill: bool) -> list[Diagnostic]:
@@ -259,9 +272,45 @@ def _compose(checked: Checked, ctx: dict, allow_overflow: bool, allow_underfill:
 
 
 def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None) -> bytes:
-    """The screen PDF of an issue, in memory (for the live preview); overflow is allowed."""
+    """The screen PDF of an issue, in memory; overflow is allowed."""
     pdf, _, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True, allow_underfill=True)
     return pdf
+
+
+@dataclass
+class Draft:
+    """An issue composed for the live preview (desk/preview.py): checked, its template's
+    context, and the composed pages (none for a flowing layout)."""
+
+    checked: Checked
+    context: dict
+    pages: list
+
+
+def draft(path: Path, *, layout: str | None = None, style: str | None = None) -> Draft:
+    """The issue checked and composed for the live preview; overflow and white allowed."""
+    checked = check(path, layout=layout, style=style)
+    ctx, _ = _context(checked, checked.source.path.resolve().parent, False, "screen", True, True)
+    return Draft(checked, ctx, ctx.get("pages", []))
+
+
+def draft_html(drafted: Draft, only: dict[int, set[str]] | None = None) -> str:
+    """A draft's page HTML; with `only` (page index → block locs) each page keeps its
+    masthead, rules and footer but only those blocks: what the preview redraws."""
+    from .compose import page
+
+    pages = drafted.pages if only is None else page.only_blocks(drafted.pages, only)
+    return _template(drafted.checked, {**drafted.context, "pages": pages})
+
+
+def draft_pdf(drafted: Draft, only: dict[int, set[str]] | None = None) -> tuple[bytes, list[dict[str, tuple]]]:
+    """A draft (or only some of its blocks, as `draft_html`) as a throw-away screen PDF, and
+    where each composed block lies on each page (pt): the preview redraws only what changed."""
+    from .compose import page
+
+    pages = drafted.pages if only is None else page.only_blocks(drafted.pages, only)
+    pdf, report, _, _ = _rendered(drafted.checked, draft_html(drafted, only), [], pages, None, True, draft=True)
+    return pdf, report.blocks
 
 
 def web(checked: Checked) -> str:
@@ -283,28 +332,40 @@ def wechat(checked: Checked) -> str:
 
 def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool,
          allow_underfill: bool = False) -> tuple[bytes, int, list[Diagnostic], list[str]]:
-    from .press import pdfx as printing
     from .weasy import render as render_pdf
 
     if not render_pdf.fast_subsetting():
         logger.warning("libharfbuzz-subset0 is missing: font subsetting will be ~10x slower (apt-get install libharfbuzz-subset0)")
+    if print_options is not None:
+        print_options = PrintOptions(print_options.variant, checked.layout.bleed_mm, print_options.marks, print_options.profile)
+        if print_options.is_pdfx and not print_options.profile.is_file():
+            raise UsageError(f"the CMYK profile {print_options.profile} is missing (apt-get install libgs-common)")
+    page_html, composed, pages = composed_html(checked, checked.source.path.resolve().parent,
+                                               output="print" if print_options else "screen",
+                                               allow_overflow=allow_overflow, allow_underfill=allow_underfill)
+    pdf, report, warnings, notes = _rendered(checked, page_html, composed, pages, print_options, allow_overflow)
+    return pdf, report.pages, warnings, notes
+
+
+def _rendered(checked: Checked, page_html: str, composed: list[Diagnostic], pages: list, print_options: PrintOptions | None,
+              allow_overflow: bool, draft: bool = False):
+    """The HTML through WeasyPrint: the PDF, WeasyPrint's report, the warnings and notes;
+    what WeasyPrint refused or could not set is a ContentError."""
+    from .press import pdfx as printing
+    from .weasy import render as render_pdf
+
     issue_dir = checked.source.path.resolve().parent
     roots = [checked.project.root, builtin_dir("styles")]
     options = _pdf_options(checked)
     extra_css = checked.layout.page_css
     if print_options is not None:
-        print_options = PrintOptions(print_options.variant, checked.layout.bleed_mm, print_options.marks, print_options.profile)
-        if print_options.is_pdfx and not print_options.profile.is_file():
-            raise UsageError(f"the CMYK profile {print_options.profile} is missing (apt-get install libgs-common)")
         roots.append(print_options.profile.parent)
         extra_css += "\n" + printing.css(print_options)
         options["pdf_variant"] = print_options.variant
-    page_html, composed, pages = composed_html(checked, issue_dir, output="print" if print_options else "screen",
-                                        allow_overflow=allow_overflow, allow_underfill=allow_underfill)
     pdf, report = render_pdf.render(
         page_html, issue_dir, list(checked.layout.stylesheets), roots, options,
         extra_css=extra_css, max_pages=None if checked.layout.compose else checked.layout.pages,
-        measure_images=print_options is not None and any(checks.image_locs(checked.issue)),
+        measure_images=print_options is not None and any(checks.image_locs(checked.issue)), draft=draft,
     )
     source = checked.source
     problems = [Diagnostic(source.path, 1, 1, f"refused to load '{url}': only files inside the project can be used") for url in report.refused]
@@ -328,7 +389,7 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
             notes.append(f"{source.path}: note: {dropped} link(s) left out: {print_options.variant.upper()} allows no links on the page (the screen PDF keeps them)")
     for warning in report.warnings:
         logger.warning("%s: %s", source.path, warning)
-    return pdf, report.pages, warnings, notes
+    return pdf, report, warnings, notes
 
 
 def _unfitted(checked: Checked, pages: list, fragments: dict[str, int]) -> list[Diagnostic]:

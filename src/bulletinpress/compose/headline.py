@@ -258,9 +258,16 @@ def set_title(story, width: float, size: float) -> tuple[Markup, ...]:
     """A story's title as printed in a block `width` pt wide at `size` pt: each line the
     editor broke it into, balanced over as many lines as the measure needs."""
     measure = width / size * 0.98  # a hair narrower: the estimate of Latin widths is rough
+    return _set(tuple(tuple(forced) for forced in story.title_units), measure, story.language)
+
+
+@lru_cache(maxsize=4096)
+def _set(title_units: tuple, measure: float, language: str) -> tuple[Markup, ...]:
+    """Kept: a page is composed from some 70 titles at several measures, and a warm process
+    (the preview) composes it again on every edit, mostly with the same titles."""
     lines = []
-    for forced in story.title_units:
-        lines += [line_html(part) for part in balance_units(list(forced), measure, story.language)]
+    for forced in title_units:
+        lines += [line_html(part) for part in balance_units(list(forced), measure, language)]
     return tuple(lines)
 
 

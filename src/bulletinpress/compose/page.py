@@ -9,7 +9,7 @@ too short to fill the page at the natural size.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from . import arrange, fit, headline
 from . import measure as measuring
@@ -43,6 +43,11 @@ class BlockView:
     figures: list = field(default_factory=list)
     short: float = 0.0  # lines the last text column is short
     title_lines: tuple | None = None  # the title balanced for the block (compose/headline.py)
+
+    @property
+    def key(self) -> str:
+        """The block's name on the page, as its `data-loc` (lead, reports[2], briefs)."""
+        return "briefs" if self.kind == "briefs" else self.story.loc
 
 
 @dataclass
@@ -98,6 +103,30 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
     return _misfit(last_error, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
 
 
+def only_blocks(pages: list[PageView], only: dict[int, set[str]]) -> list[PageView]:
+    """The same pages with only some blocks on them (page index → block keys); the rest
+    of each page (masthead, rules, footer) stays."""
+    return [replace(p, blocks=[b for b in p.blocks if b.key in only.get(i, ())]) for i, p in enumerate(pages)]
+
+
+def changed_blocks(old: list[PageView], new: list[PageView]) -> dict[int, set[str]] | None:
+    """Which blocks of the same composition an edit changed (page index → block keys), or
+    None when the composition itself changed: other pages, blocks, places or rules."""
+    if len(old) != len(new):
+        return None
+    changed: dict[int, set[str]] = {}
+    for index, (before, after) in enumerate(zip(old, new)):
+        if _frame(before) != _frame(after):
+            return None
+        changed[index] = {b.key for b, a in zip(before.blocks, after.blocks) if b != a}
+    return changed
+
+
+def _frame(page: PageView) -> tuple:
+    """A page's composition without the blocks' contents: where every block is, the rules."""
+    return page.height, page.footer, page.rules, [(b.key, b.x, b.y, b.width, b.height) for b in page.blocks]
+
+
 def _misfit(misfit, pieces, found, grid, size, settings, allow_overflow: bool, allow_underfill: bool) -> Composition:
     """A page that cannot be filled: a problem in the editor's terms, and (when allowed) the
     page anyway — over-full on more pages, under-full with the white at the foot."""
@@ -124,8 +153,31 @@ def _page(pieces, found, grid: arrange.Grid) -> tuple[arrange.Page, float, float
     """The one page of a single-page layout, its score and how it looks."""
     lead, reports, briefs = pieces
     top, bottom = _bounds(found, grid, True)
-    rows, score, look = arrange.arrangement(lead, reports, briefs, grid, bottom - top)
-    return arrange.place(rows, grid, top, bottom), score, look
+    key = repr((grid, bottom - top, [_measured(p) for p in _all(pieces)]))
+    if key not in _ARRANGED:
+        if len(_ARRANGED) >= 16:
+            _ARRANGED.clear()
+        _ARRANGED[key] = arrange.arrangement(lead, reports, briefs, grid, bottom - top)
+    rows, score, look = _ARRANGED[key]
+    return arrange.place(_repieced(rows, {p.loc: p for p in _all(pieces)}), grid, top, bottom), score, look
+
+
+#: the arrangements last found, by what the search reads of the pieces: a warm process (the
+#: preview) arranges a page again on every edit, and most edits change no measurement
+_ARRANGED: dict[str, tuple] = {}
+
+
+def _measured(piece: arrange.Piece) -> tuple:
+    """What the search reads of a piece: all but its story (the text) and length."""
+    return tuple((f.name, getattr(piece, f.name)) for f in fields(piece) if f.name not in ("story", "chars", "cache"))
+
+
+def _repieced(rows: list[arrange.Row], pieces: dict[str, arrange.Piece]) -> list[arrange.Row]:
+    """Rows found for pieces measured the same, holding these pieces (their stories)."""
+    def option(o):
+        return replace(o, piece=pieces[o.piece.loc])
+
+    return [replace(row, stacks=tuple(replace(s, options=tuple(map(option, s.options))) for s in row.stacks)) for row in rows]
 
 
 def _overflowing(pieces, found, grid: arrange.Grid) -> list[arrange.Page]:

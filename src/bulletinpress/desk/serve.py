@@ -1,25 +1,26 @@
 """`bulletinpress serve`: a live preview on 127.0.0.1.
 
-One warm process: fonts, templates and stylesheets are loaded once, so a rebuild costs only
-layout. The issue's project folder is watched (watchfiles); each change rebuilds the PDF in
-memory and the page, which polls `/state`, swaps in the new page images. A YAML error shows
-in the page as its file:line:col message with the offending line, while the last good
-pages stay visible.
+One warm process: fonts, templates, stylesheets, measurements and font subsets are kept,
+so a rebuild costs only layout, and an edit to one article of a composed page redraws only
+its block (preview.py). The issue's project folder is watched (watchfiles); the page asks
+`/state?after=N`, which answers as soon as build N+1 is there (a long poll: no polling
+delay), and fetches the page images whose version changed. A YAML error shows in the page
+as its file:line:col message with the offending line, while the last good pages stay visible.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import json
 import logging
+import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .. import api
-from . import batch
-from ..errors import BulletinError, ContentError
+from ..errors import BulletinError
+from .preview import Preview
 
 logger = logging.getLogger(__name__)
 
@@ -36,101 +37,42 @@ body { margin: 0; background: #888; font-family: sans-serif; }
 <script>
 let shown = -1;
 async function poll() {
+  let wait = 0;
   try {
-    const state = await (await fetch('/state', {cache: 'no-store'})).json();
+    const state = await (await fetch(`/state?after=${shown}`, {cache: 'no-store'})).json();
     const error = document.getElementById('error');
     error.textContent = state.error || '';
     error.style.display = state.error ? 'block' : 'none';
     if (state.generation !== shown && state.pages > 0) {
       shown = state.generation;
       const pages = document.getElementById('pages');
-      pages.replaceChildren(...state.texts.map((text, i) => {
-        const img = document.createElement('img');
-        img.src = `/page/${i}.png?g=${state.generation}`;
-        img.alt = text;
-        img.className = 'page';
-        return img;
-      }));
+      while (pages.children.length > state.pages) pages.lastChild.remove();
+      state.versions.forEach((version, i) => {
+        let img = pages.children[i];
+        if (!img) { img = document.createElement('img'); img.className = 'page'; pages.append(img); }
+        const src = `/page/${i}.png?v=${version}`;
+        if (img.getAttribute('src') !== src) img.src = src;
+        img.alt = state.texts[i];
+      });
     }
+    if (state.error) wait = 250;
     document.getElementById('status').textContent = `build ${state.generation}`;
-  } catch (e) {}
-  setTimeout(poll, 250);
+  } catch (e) { wait = 1000; }
+  setTimeout(poll, wait);
 }
 poll();
 </script></body></html>
 """
 
 
-class Preview:
-    """The last good pages (as PNG) and the current error, rebuilt on every change."""
-
-    def __init__(self, issue: Path, layout: str | None = None, style: str | None = None):
-        self.issue, self.layout, self.style = issue, layout, style
-        self.lock = threading.Lock()
-        self.generation = 0
-        self.pngs: list[bytes] = []
-        self.texts: list[str] = []
-        self.error: str | None = None
-        self.built_from: int | None = None  # the issue file's time when the last build began
-
-    def stale(self) -> bool:
-        """The issue file changed after the last build began."""
-        try:
-            return self.issue.stat().st_mtime_ns != self.built_from
-        except OSError:
-            return False
-
-    def rebuild(self) -> None:
-        try:
-            self.built_from = self.issue.stat().st_mtime_ns
-        except OSError:
-            self.built_from = None
-        try:
-            pdf = api.pdf_bytes(self.issue, layout=self.layout, style=self.style)
-            pngs, texts = _rasterize(pdf)
-        except ContentError as exc:
-            with self.lock:
-                self.error = "\n".join(_with_source_line(d) for d in exc.diagnostics)
-            return
-        except BulletinError as exc:
-            with self.lock:
-                self.error = str(exc)
-            return
-        with self.lock:
-            self.pngs, self.texts, self.error = pngs, texts, None
-            self.generation += 1
-        batch.release_memory()
-        logger.info("rebuilt %s (%d pages)", self.issue, len(pngs))
-
-    def state(self) -> dict:
-        with self.lock:
-            return {"generation": self.generation, "pages": len(self.pngs), "texts": self.texts, "error": self.error}
+#: seconds a /state?after=N request waits for build N+1 before answering anyway
+LONG_POLL = 20.0
 
 
-def _with_source_line(diagnostic) -> str:
-    try:
-        line = Path(diagnostic.path).read_text(encoding="utf-8").splitlines()[diagnostic.line - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
-        return str(diagnostic)
-    return f"{diagnostic}\n    {line}\n    {' ' * (diagnostic.column - 1)}^"
-
-
-def _rasterize(pdf: bytes, scale: float = 1.0) -> tuple[list[bytes], list[str]]:
-    """Each page as a PNG, and its text (the images' alt text: readable, and testable)."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    pngs, texts = [], []
-    try:
-        for page in document:
-            image = page.render(scale=scale).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", compress_level=1)  # an A3 page: 0.05 s, not 0.13 (and smaller)
-            pngs.append(buffer.getvalue())
-            texts.append(page.get_textpage().get_text_range())
-    finally:
-        document.close()
-    return pngs, texts
+def _after(request_path: str) -> int:
+    """The generation the page already shows (`/state?after=N`); -1: answer at once."""
+    found = re.search(r"[?&]after=(-?\d+)", request_path)
+    return int(found.group(1)) if found else -1
 
 
 def make_handler(preview: Preview):
@@ -140,11 +82,11 @@ def make_handler(preview: Preview):
             if path == "/":
                 self._send(200, "text/html; charset=utf-8", PAGE.encode())
             elif path == "/state":
-                self._send(200, "application/json", json.dumps(preview.state(), ensure_ascii=False).encode())
+                state = preview.wait(_after(self.path), LONG_POLL)
+                self._send(200, "application/json", json.dumps(state, ensure_ascii=False).encode())
             elif path.startswith("/page/") and path.endswith(".png"):
                 index = path[len("/page/") : -len(".png")]
-                with preview.lock:
-                    pngs = preview.pngs
+                pngs = preview.pngs
                 if index.isdigit() and int(index) < len(pngs):
                     self._send(200, "image/png", pngs[int(index)])
                 else:
@@ -170,10 +112,12 @@ def watch(preview: Preview, folder: Path, stop: threading.Event, ignored: Path, 
     """Rebuild whenever a file in the project changes (the issue, a photo, a layout, a style);
     not for what the builds write (`ignored`, the project's build folder) or hidden files.
     `ready` is set once the watcher runs; an edit saved before then (while the first build
-    ran) is caught by looking at the issue's time once."""
+    ran) is caught by looking at the issue's time once. After SETTLE seconds without a change
+    a page that was only patched is laid out whole."""
     from watchfiles import watch as watch_files
 
-    for changes in watch_files(folder, stop_event=stop, debounce=50, step=20, recursive=True, yield_on_timeout=True,
+    last = time.monotonic()
+    for changes in watch_files(folder, stop_event=stop, debounce=50, step=10, recursive=True, yield_on_timeout=True,
                                rust_timeout=100, watch_filter=lambda change, path: wanted(Path(path), ignored)):
         if ready is not None and not ready.is_set():
             ready.set()
@@ -181,7 +125,14 @@ def watch(preview: Preview, folder: Path, stop: threading.Event, ignored: Path, 
                 preview.rebuild()
                 continue
         if changes:
-            preview.rebuild()
+            preview.rebuild({Path(path) for _, path in changes})
+            last = time.monotonic()
+        elif time.monotonic() - last > SETTLE:
+            preview.settle()
+
+
+#: seconds without a change before a patched page is laid out whole
+SETTLE = 1.0
 
 
 def wanted(path: Path, ignored: Path) -> bool:

@@ -78,3 +78,22 @@ def _fragments(box, counts: dict[str, int], attribute: str) -> None:
         return
     for child in getattr(box, "children", ()):
         _fragments(child, counts, attribute)
+
+
+def block_rects(page) -> dict[str, tuple[float, float, float, float]]:
+    """Where each composed block (an element of class `block`, keyed by its `data-loc`)
+    lies on a rendered page: x, y, width, height in pt from the page's top left. The live
+    preview redraws only the blocks an edit changed, at these rectangles."""
+    found: dict[str, tuple[float, float, float, float]] = {}
+    _blocks(page_box(page), found)
+    return found
+
+
+def _blocks(box, found: dict) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-loc") and "block" in (element.get("class") or "").split():
+        pt = 0.75  # CSS px to pt
+        found[element.get("data-loc")] = (box.position_x * pt, box.position_y * pt, box.border_width() * pt, box.border_height() * pt)
+        return
+    for child in getattr(box, "children", ()):
+        _blocks(child, found)

@@ -18,8 +18,9 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 import weakref
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -145,6 +146,66 @@ def _defer_font_files() -> None:
 
     fonts.get_hb_object_data = get_hb_object_data
     fonts.Font.file_content = property(get_file_content, set_file_content)
+
+
+#: per font face, the glyphs of the largest subset made so far and that subset's file
+_SUBSETS: dict[tuple, tuple[frozenset, bytes]] = {}
+_keeping = threading.local()
+
+
+@contextmanager
+def kept_font_subsets():
+    """While inside, a font subset made for an earlier document is reused when it holds
+    every glyph asked for (the live preview: each rebuild uses nearly the same glyphs).
+
+    WeasyPrint subsets with HarfBuzz keeping glyph numbers (retain-gids), so a subset with
+    more glyphs than a page uses prints it just the same; the PDF's widths and ToUnicode
+    come from the page's own glyphs, not the file. One subset of a CJK face costs ~0.03 s,
+    three faces a rebuild. When a glyph is new, the face is subset again for all the
+    glyphs seen, so the kept subset only grows with what the issue uses."""
+    _install_subset_reuse()
+    _keeping.on = True
+    try:
+        yield
+    finally:
+        _keeping.on = False
+
+
+@lru_cache(maxsize=1)
+def _install_subset_reuse() -> None:
+    from weasyprint.pdf import fonts
+
+    source = inspect.getsource(fonts.Font._harfbuzz_subset)
+    if "sorted(to_unicode)" not in source or "max(to_unicode)" not in source:
+        raise SeamChanged("WeasyPrint's Font subsets fonts differently; see bulletinpress/weasy/engine.py")
+    original = fonts.Font._harfbuzz_subset
+
+    def harfbuzz_subset(font, to_unicode, hinting):
+        if not getattr(_keeping, "on", False):
+            return original(font, to_unicode, hinting)
+        key = _face_key(font, hinting)
+        glyphs, data = _SUBSETS.get(key, (frozenset(), b""))
+        if not glyphs.issuperset(to_unicode):
+            glyphs = glyphs.union(to_unicode)
+            original(font, dict.fromkeys(glyphs), hinting)  # HarfBuzz reads only the keys
+            data = font.file_content
+            _SUBSETS[key] = (glyphs, data)
+        font.file_content = data
+
+    fonts.Font._harfbuzz_subset = harfbuzz_subset
+
+
+def _face_key(font, hinting: bool) -> tuple:
+    """A font face by what identifies it in this process: the faces live as long as the
+    process's FontConfiguration, and the address is checked against the face's size."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    blob = harfbuzz.hb_face_reference_blob(font.hb_face)
+    try:
+        size = harfbuzz.hb_blob_get_length(blob)
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+    return int(ffi.cast("uintptr_t", font.hb_face)), font.index, size, font.family, bool(font.missing), hinting
 
 
 def _library_finder(original):
