@@ -148,7 +148,8 @@ from bulletinpress.desk import batch
 path, out, times = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 text = path.read_text(encoding="utf-8")
 for n in range(times):
-    path.write_text(text.replace("近日，", "近日" + "，" * (n % 3 + 1), 1), encoding="utf-8")  # a new edit each time
+    typed = "一二三四五六七八九十百千万亿东南西北春夏秋冬山水风云江河湖海"
+    path.write_text(text.replace("近日，", f"近{typed[n % 30]}{typed[n // 30 % 30]}，", 1), encoding="utf-8")  # new text each time
     batch.run_one(batch.Job(path, out, {"fmt": "pdf"}), force=True)  # as a batch worker builds it
     if n % 10 == 9 or n == 0:
         rss = int(open("/proc/self/statm").read().split()[1]) * 4096 // 2**20
@@ -300,9 +301,10 @@ def main() -> None:
             print(f"serve, {edit.__name__} in one article of the {name} to the new page image: {summary(values)}"
                   f" ({redrawn} of {len(values)} shown by redrawing one block)", flush=True)
 
-        edited = folder / "serve-briefing" / "issues" / "issue.yaml"
-        curve = rss_curve(edited, folder / "rss.pdf", args.rebuilds)
-        print(f"RSS of a warm worker over {args.rebuilds} rebuilds (rebuilds: MB): " + ", ".join(f"{n}: {mb}" for n, mb in curve), flush=True)
+        for name in ("newspaper", "briefing"):
+            curve = rss_curve(folder / f"serve-{name}" / "issues" / "issue.yaml", folder / "rss.pdf", args.rebuilds)
+            print(f"RSS of a warm worker over {args.rebuilds} rebuilds of the {name} (rebuilds: MB): "
+                  + ", ".join(f"{n}: {mb}" for n, mb in curve), flush=True)
 
         batch = [make_issue(folder / "batch", 1, f"b{i}") for i in range(args.batch)]
         batch_times = {}
