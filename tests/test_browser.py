@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 import yaml
@@ -30,9 +31,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def served(project):
-    path = write_issue(project, MINIMAL.replace("标题", "第一版标题"))
+@contextmanager
+def serving(path):
+    """`bulletinpress serve` of `path` in its own process, and the address it listens at."""
     proc = subprocess.Popen([sys.executable, "-m", "bulletinpress", "serve", str(path), "--port", "0"],
                             stderr=subprocess.PIPE, text=True)
     url = None
@@ -42,10 +43,19 @@ def served(project):
         if match := re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line):
             url = match.group(1)
             break
-    assert url, "the server said where it listens"
-    yield url, path
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        assert url, "the server said where it listens"
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def served(project):
+    path = write_issue(project, MINIMAL.replace("标题", "第一版标题"))
+    with serving(path) as url:
+        yield url, path
 
 
 def test_preview_follows_the_editor(browser, served):
@@ -67,6 +77,26 @@ def test_preview_follows_the_editor(browser, served):
     assert f"{path}:5:3: error: lead: unknown field 'titel'" in error
     assert "titel: 标题" in error  # the offending line
     assert "改过的标题" in page.locator("img.page").first.get_attribute("alt")  # the last good pages stay
+
+
+def test_the_preview_fetches_only_the_pages_an_edit_changed(browser, project):
+    path = write_issue(project, SAMPLE_ZH.read_text(encoding="utf-8").replace("layout: newspaper", "layout: briefing"))
+    with serving(path) as url:
+        page = browser.new_page()
+        fetched = []
+        page.on("request", lambda request: fetched.append(request.url) if ".png" in request.url else None)
+        page.goto(url)
+        page.wait_for_function("document.getElementById('status').textContent === 'build 1' && document.querySelectorAll('img.page').length > 2")
+        first = page.evaluate("[...document.querySelectorAll('img.page')].map(img => img.getAttribute('src'))")
+        assert len(fetched) == len(first)
+        fetched.clear()
+        path.write_text(path.read_text(encoding="utf-8").replace("同时，", "同时同时，", 1), encoding="utf-8")
+        page.wait_for_function("document.getElementById('status').textContent === 'build 2'", timeout=30_000)
+        then = page.evaluate("[...document.querySelectorAll('img.page')].map(img => img.getAttribute('src'))")
+        changed = [i for i, (a, b) in enumerate(zip(first, then)) if a != b]
+        assert changed and 0 not in changed and len(then) == len(first)
+        page.wait_for_function("[...document.querySelectorAll('img.page')].every(img => img.complete)")
+        assert sorted(fetched) == sorted(url.rstrip("/") + then[i] for i in changed)
 
 
 def test_web_edition_fits_a_phone(browser, tmp_path):
