@@ -185,7 +185,8 @@ def _free_feature_lists() -> None:
         raise SeamChanged("WeasyPrint's Layout.setup sets font features differently; see bulletinpress/weasy/engine.py")
     fixed = source.replace(textwrap.indent(textwrap.dedent(_FEATURES_LEAK), "        "),
                            textwrap.indent(textwrap.dedent(_FEATURES_FREED), "        "))
-    module = compile(fixed, line_break.__file__, "exec")
+    first_line = inspect.getsourcelines(line_break.Layout.setup)[1]
+    module = compile("\n" * (first_line - 1) + fixed, line_break.__file__, "exec")  # tracebacks show WeasyPrint's lines
     code = next(c for c in module.co_consts if isinstance(c, types.CodeType) and c.co_name == "setup")
     line_break.Layout.setup = types.FunctionType(code, line_break.__dict__, "setup", line_break.Layout.setup.__defaults__)
 
