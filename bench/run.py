@@ -187,8 +187,8 @@ def served_issue(name: str) -> str:
         return text
     data = yaml.safe_load(text)
     data["layout"] = "briefing"
-    if name == "one-page A4":
-        data["lead"]["body"] = data["lead"]["body"].split("\n\n")[0]
+    if name == "one-page A4":  # the lead's first two sentences and the first report's first
+        data["lead"]["body"] = "。".join(data["lead"]["body"].split("。")[:2]) + "。"
         data["reports"] = [dict(data["reports"][0], body=data["reports"][0]["body"].split("。")[0] + "。")]
         data.pop("briefs", None)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletinpress import api
 from bulletinpress.weasy import engine
 from bulletinpress.weasy import render as render_pdf
 from bulletinpress.source.check import Coverage, font_coverage
@@ -104,6 +105,26 @@ def test_bench_issue_and_typst_source(tmp_path):
     assert source.count('#align(center, text(font: "LXGW WenKai"') == 2 * 7  # a district label per report
     assert '#"近日，市总工会组织调研组先后赴国网綦江供电公司' in source
     assert "\n#columns(2" in source and source.rstrip().endswith("]")
+
+
+@pytest.mark.parametrize("name,pages", [("newspaper", 1), ("briefing", 10), ("one-page A4", 1)])
+def test_the_bench_serves_the_issues_it_names(tmp_path, name, pages):
+    """What the preview's latency is measured on: the sample as each layout, one A4 page;
+    each edit is new text (none is made twice), and it is found in the issue."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "issues" / "issue.yaml"
+    path.parent.mkdir()
+    path.write_text(bench.served_issue(name), encoding="utf-8")
+    _, printed, _, _ = api._pdf(api.check(path), None, allow_overflow=False)
+    assert printed == pages
+    text = path.read_text(encoding="utf-8")
+    for edit in (bench.typing, bench.adding):
+        edits = [edit(text, n) for n in range(10)]
+        assert len(set(edits)) == 10 and text not in edits
 
 
 DEFERRED_OR_NOT = """
