@@ -260,3 +260,13 @@ def test_weasyprint_version_is_the_tested_one():
     import weasyprint
 
     assert weasyprint.__version__.split(".")[0] == "70", "justify.py is tested against WeasyPrint 70"
+
+
+def test_the_justifiers_pattern_of_chinese_text_agrees_with_is_cjk():
+    """`chars.CJK_TEXT` (what the justifier asks of every line) is `is_cjk` without the
+    General Punctuation marks English also sets, for every code point."""
+    from bulletinpress.compose.chars import CJK_TEXT, is_cjk
+
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in points if bool(CJK_TEXT.search(chr(c))) != (is_cjk(chr(c)) and not 0x2000 <= c <= 0x206F)] == []
+    assert CJK_TEXT.search("“Yes,” he said — …") is None and CJK_TEXT.search("他说·") is not None

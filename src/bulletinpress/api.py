@@ -297,20 +297,22 @@ def draft(path: Path, *, layout: str | None = None, style: str | None = None) ->
 def draft_html(drafted: Draft, only: dict[int, set[str]] | None = None) -> str:
     """A draft's page HTML; with `only` (page index → block locs) each page keeps its
     masthead, rules and footer but only those blocks: what the preview redraws."""
-    from .compose import page
-
-    pages = drafted.pages if only is None else page.only_blocks(drafted.pages, only)
-    return _template(drafted.checked, {**drafted.context, "pages": pages})
+    return _template(drafted.checked, {**drafted.context, "pages": _draft_pages(drafted, only)})
 
 
 def draft_pdf(drafted: Draft, only: dict[int, set[str]] | None = None) -> tuple[bytes, list[dict[str, tuple]]]:
     """A draft (or only some of its blocks, as `draft_html`) as a throw-away screen PDF, and
     where each composed block lies on each page (pt): the preview redraws only what changed."""
+    pages = _draft_pages(drafted, only)
+    page_html = _template(drafted.checked, {**drafted.context, "pages": pages})
+    pdf, report, _, _ = _rendered(drafted.checked, page_html, [], pages, print_options=None, allow_overflow=True, draft=True)
+    return pdf, report.blocks
+
+
+def _draft_pages(drafted: Draft, only: dict[int, set[str]] | None) -> list:
     from .compose import page
 
-    pages = drafted.pages if only is None else page.only_blocks(drafted.pages, only)
-    pdf, report, _, _ = _rendered(drafted.checked, draft_html(drafted, only), [], pages, None, True, draft=True)
-    return pdf, report.blocks
+    return drafted.pages if only is None else page.only_blocks(drafted.pages, only)
 
 
 def web(checked: Checked) -> str:
@@ -348,7 +350,7 @@ def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: b
 
 
 def _rendered(checked: Checked, page_html: str, composed: list[Diagnostic], pages: list, print_options: PrintOptions | None,
-              allow_overflow: bool, draft: bool = False):
+              allow_overflow: bool, draft: bool = False) -> tuple[bytes, object, list[Diagnostic], list[str]]:
     """The HTML through WeasyPrint: the PDF, WeasyPrint's report, the warnings and notes;
     what WeasyPrint refused or could not set is a ContentError."""
     from .press import pdfx as printing

@@ -10,6 +10,7 @@ Three questions are asked of a character, and they have different answers on pur
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Han ideographs: CJK Unified Ideographs with Extension A, compatibility ideographs, and
@@ -20,6 +21,12 @@ HAN_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 CJK_RANGES = HAN_RANGES + ((0x2E80, 0x33FF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
 #: marks Unicode leaves ambiguous that Chinese sets full width
 CJK_AMBIGUOUS = frozenset("“”‘’—…·")
+
+
+#: a character that makes a line Chinese: CJK, but not the General Punctuation marks
+#: (“ ” ‘ ’ — …) that English sets too; a pattern, as the justifier asks it of every line
+CJK_TEXT = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES) + "".join(
+    sorted(c for c in CJK_AMBIGUOUS if not "\u2000" <= c <= "\u206f")) + "]")
 
 
 def _in(code: int, ranges) -> bool:

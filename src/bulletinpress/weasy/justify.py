@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 
-from ..compose.chars import is_cjk
+from ..compose.chars import CJK_TEXT
 from ..errors import SeamChanged
 
 _installed = False
@@ -110,7 +110,7 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
     if line.style["direction"] == "rtl":
         return False
     texts = [(box, latin) for box, latin in _text_boxes(line, boxes_module) if box.text]
-    if not any(is_cjk(ch) and not "\u2000" <= ch <= "\u206f" for box, _ in texts for ch in box.text):
+    if not any(CJK_TEXT.search(box.text) for box, _ in texts):
         return False  # no CJK text: “ ’ — alone (English typographic quotes) do not make a line Chinese
     last = texts[-1][0]
     trailing = len(last.text) - len(last.text.rstrip(" "))
