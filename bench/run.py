@@ -145,10 +145,9 @@ RSS = """
 import sys
 from pathlib import Path
 from bulletinpress.desk import batch
-path, out, times = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+path, out, times, typed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 text = path.read_text(encoding="utf-8")
 for n in range(times):
-    typed = "一二三四五六七八九十百千万亿东南西北春夏秋冬山水风云江河湖海"
     path.write_text(text.replace("近日，", f"近{typed[n % 30]}{typed[n // 30 % 30]}，", 1), encoding="utf-8")  # new text each time
     batch.run_one(batch.Job(path, out, {"fmt": "pdf"}), force=True)  # as a batch worker builds it
     if n % 10 == 9 or n == 0:
@@ -159,7 +158,7 @@ for n in range(times):
 
 def rss_curve(issue: Path, out: Path, times: int) -> list[tuple[int, int]]:
     """A warm worker's resident memory (MB) over `times` rebuilds of edited copies."""
-    result = subprocess.run([PY, "-c", RSS, str(issue), str(out), str(times)], check=True, capture_output=True, text=True)
+    result = subprocess.run([PY, "-c", RSS, str(issue), str(out), str(times), TYPED], check=True, capture_output=True, text=True)
     return [tuple(int(v) for v in line.split()) for line in result.stdout.split("\n") if line.strip()]
 
 

@@ -61,7 +61,6 @@ class Preview:
         self.shown = Shown()
         self.error: str | None = None
         self.built_from: int | None = None  # the issue file's time when the last build began
-        self.patches = 0  # rebuilds that redrew only changed blocks
 
     @property
     def pngs(self) -> list[bytes]:
@@ -135,7 +134,6 @@ class Preview:
                 for i, png in enumerate(shown.pngs)
             ]
             self.shown, self.error = shown, None
-            self.patches += shown.patched
             self.changed.notify_all()
 
     def _whole(self, drafted: api.Draft) -> Shown:
