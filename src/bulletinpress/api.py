@@ -260,9 +260,17 @@ def _compose(checked: Checked, ctx: dict, allow_overflow: bool, allow_underfill:
         return measure.measured(requests, ctx, checked.project.layout_dirs, fingerprint, run, width)
 
     area = measure.area(ctx, checked.project.layout_dirs, fingerprint, run)
-    composition = page.compose(ctx, checked.layout.compose, area, measurer,
-                               allow_overflow=allow_overflow, allow_underfill=allow_underfill)
+    if checks.paginated(checked.issue, checked.layout):
+        from .compose import paper
+
+        count = len(checked.issue.pages) if checked.issue.pages else checked.layout.pages
+        composition = paper.compose(ctx, checked.layout.compose, area, measurer, count,
+                                    allow_overflow=allow_overflow, allow_underfill=allow_underfill)
+    else:
+        composition = page.compose(ctx, checked.layout.compose, area, measurer,
+                                   allow_overflow=allow_overflow, allow_underfill=allow_underfill)
     ctx["pages"] = composition.pages
+    ctx["in_this_issue"] = [{**entry, "page": composition.contents.get(entry["loc"], "")} for entry in ctx["in_this_issue"]]
     found = [checked.source.diagnostic(p.loc, f"{load.dotted(p.loc)}: {p.message}", key=True, severity=p.severity)
              for p in composition.problems]
     errors = [d for d in found if d.severity == "error"]

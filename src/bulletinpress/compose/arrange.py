@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 EPSILON = 0.05  # pt: what rounding may add to a column's height
 
@@ -29,6 +29,8 @@ class Flow:
 
     lines: tuple[tuple[float, float], ...]
     line_height: float  # the nominal line height (body size × leading)
+    #: each line's characters (white space not counted): where a jump may cut the text
+    chars: tuple[int, ...] = field(default=(), compare=False)
 
     def columns(self, height: float) -> list[float]:
         """The content height of each column when the text is poured into columns of `height`.
@@ -70,7 +72,7 @@ class Flow:
             if index + 1 < len(self.lines):
                 gap = self.lines[index + 1][0] - (old_top + height)
                 top += height * factor + max(gap, 0.0)
-        return Flow(tuple(lines), self.line_height * factor)
+        return Flow(tuple(lines), self.line_height * factor, self.chars)
 
     def height_at(self, count: int, factor: float) -> float:
         return _split(_scaled(self, round(factor, 6)), count)[0]
@@ -212,6 +214,11 @@ class Option:
         return self.head + self.text + sum(p[1] + p[3] for p in self.photos)
 
     def bounds(self, grid: Grid) -> tuple[float, float]:
+        return self._bounds
+
+    @cached_property
+    def _bounds(self) -> tuple[float, float]:
+        """Worked out once: the search asks for it millions of times on a paper of four pages."""
         low = self.head + self.text_range[0] + sum(p[0] + p[3] for p in self.photos)
         high = self.head + self.text_range[1] + sum(p[2] + p[3] for p in self.photos)
         return low, high + self.head_room + self.foot_room
@@ -238,9 +245,12 @@ class Stack:
 
     def bounds(self, grid: Grid) -> tuple[float, float]:
         gaps = grid.gap * (len(self.options) - 1)
-        low = sum(o.bounds(grid)[0] for o in self.options) + gaps
-        high = sum(o.bounds(grid)[1] for o in self.options) + gaps * 1.5
-        return low, high
+        low, high = self._sums
+        return low + gaps, high + gaps * 1.5
+
+    @cached_property
+    def _sums(self) -> tuple[float, float]:
+        return sum(o._bounds[0] for o in self.options), sum(o._bounds[1] for o in self.options)
 
     @property
     def natural_height(self) -> float:

@@ -10,7 +10,7 @@ import base64
 import datetime
 import mimetypes
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,10 @@ LABELS: dict[str, dict[str, str]] = {
         "copies": "共印{n}份",
         "credit": "{name} 摄",
         "note": "编者按：",
+        "page": "第{n}版",
+        "jump_to": "（下转第{n}版）",
+        "jump_from": "（上接第{n}版）",
+        "contents": "本期导读",
     },
     "en": {
         "number": "No. {n}",
@@ -43,6 +47,10 @@ LABELS: dict[str, dict[str, str]] = {
         "copies": "{n} copies printed",
         "credit": "Photo: {name}",
         "note": "Editor's note: ",
+        "page": "Page {n}",
+        "jump_to": "Continued on page {n}",
+        "jump_from": "Continued from page {n}",
+        "contents": "In this issue",
     },
 }
 
@@ -89,6 +97,20 @@ class Story:
     loc: str = ""  # where it comes from in the issue file (lead, reports[2]): overflow reports name it
     title_units: tuple = ()  # per line the editor broke it into: its words (headline.Unit), for balancing
     language: str = "zh"
+    jump: Markup | None = None  # a jumped article's first part ends with （下转第N版）
+    continued: Markup | None = None  # its rest opens with （上接第M版）, the paragraph not indented
+
+
+_NUMERALS = "〇一二三四五六七八九"
+
+
+def page_label(number: int, language: str, key: str = "page") -> str:
+    """第二版, （下转第三版）, Page 2: Chinese papers count their pages in Chinese numerals."""
+    if language != "zh":
+        return LABELS[language][key].format(n=number)
+    tens, units = divmod(number, 10)
+    text = (("" if tens == 1 else _NUMERALS[tens]) + "十" if tens else "") + (_NUMERALS[units] if units or not tens else "")
+    return LABELS[language][key].format(n=text)
 
 
 def build(
@@ -134,7 +156,19 @@ def build(
         else None,
         "distribution": _distribution(issue, labels),
         "hints": _hints(issue),
+        "page_names": list(issue.pages or []),
+        "first_page_label": page_label(1, language),
+        "page_label_sample": page_label(88, language),  # the widest number a running head is measured with
+        "contents_title": labels["contents"],
+        # the articles and the pages they open on (a newsletter's "In this issue"): the pages
+        # are filled in by pagination (compose/paginate.py); measured with a stand-in number
+        "in_this_issue": [{"loc": loc, "title": markup.plain(title), "page": ""} for loc, title in _titles(issue)],
     }
+
+
+def _titles(issue: Issue) -> list[tuple[str, str]]:
+    found = [("lead", issue.lead.title)] if issue.lead else []
+    return found + [(f"reports[{i}]", r.title) for i, r in enumerate(issue.reports)]
 
 
 def _hints(issue: Issue) -> dict[str, dict]:
@@ -144,7 +178,7 @@ def _hints(issue: Issue) -> dict[str, dict]:
         if article is None:
             continue
         hint = {"span": getattr(article, "span", None), "position": getattr(article, "position", None),
-                "photo": article.photo.size if article.photo else None}
+                "photo": article.photo.size if article.photo else None, "page": article.page}
         found[loc] = {k: v for k, v in hint.items() if v}
     return found
 
@@ -245,3 +279,43 @@ def _distribution(issue: Issue, labels: dict[str, str]) -> dict[str, Any] | None
     ]
     copies = labels["copies"].format(n=dist.copies) if dist.copies else None
     return {"rows": rows, "copies": copies}
+
+
+def text_length(html: str) -> int:
+    """Characters of text in an HTML fragment, white space not counted (as measured lines
+    count them: weasy/measure.py)."""
+    import html as entities
+    import re
+
+    return len("".join(entities.unescape(re.sub(r"<[^>]*>", "", str(html))).split()))
+
+
+#: characters a cut that fell on a paragraph's end leaves to the rest, so the first part
+#: still ends inside a paragraph (a jump never ends at a paragraph's end)
+_CARRIED = 8
+
+
+def split_story(story: Story, chars: int, to_page: int, from_page: int) -> tuple[Story, Story | None]:
+    """A jumped article in two: its first `chars` characters of text (white space not
+    counted, the editor's note included) ending with （下转第N版）, and the rest, which opens
+    with （上接第M版） under the title alone. Every character is in exactly one part."""
+    left = chars - (text_length(story.note_label) + text_length(story.note) if story.note else 0)
+    paragraphs, first, rest = list(story.paragraphs), [], []
+    for index, paragraph in enumerate(paragraphs):
+        length = text_length(paragraph)
+        if left > length and index + 1 < len(paragraphs):
+            first.append(paragraph)
+            left -= length
+            continue
+        at = max(1, min(left, length - min(_CARRIED, max(1, length // 3))))
+        head, tail = markup.split_html(paragraph, at)
+        first.append(head)
+        rest = ([tail] if text_length(tail) else []) + paragraphs[index + 1:]
+        break
+    if not rest:
+        return story, None
+    language = story.language
+    head = replace(story, paragraphs=first, jump=Markup(page_label(to_page, language, "jump_to")))
+    tail = replace(story, paragraphs=rest, kicker=None, subtitle=None, byline=None, note=None, figures=[], district=None,
+                   loc=story.loc + "+", continued=Markup(page_label(from_page, language, "jump_from")))
+    return head, tail

@@ -102,3 +102,82 @@ def _typographer():
 
 
 _MD = None
+
+
+def plain(text: str) -> str:
+    """A title as one line of plain text, its marks and line breaks gone (a contents entry)."""
+    return " ".join(lines_text(re.sub(r"\*\*|(?<!\*)\*(?!\*)", "", text)))
+
+
+_TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|.", re.S)
+#: what may not open the rest of a cut paragraph (clreq's line-start prohibitions)
+_NO_START = set("，。、；：？！）》」』”’〉】…—·,.;:?!)]")
+
+
+def split_html(html: str, chars: int) -> tuple[Markup, Markup]:
+    """A paragraph's HTML cut after its first `chars` characters of text (white space not
+    counted), every element open at the cut closed in the first part and opened again in the
+    second: a jumped article's text, nothing lost and nothing doubled. The cut moves on past
+    marks that may not open a line, and back to a word space in Latin text."""
+    tokens = _TOKEN.findall(html)
+    cut, counted = len(tokens), 0
+    for index, token in enumerate(tokens):
+        if counted >= chars:
+            cut = index
+            break
+        if not token.startswith("<") and not token.isspace():
+            counted += 1
+    cut = _better_cut(tokens, cut)
+    opened = _open_tags(tokens[:cut])
+    head = "".join(tokens[:cut]).rstrip() + "".join(f"</{_tag_name(t)}>" for t in reversed(opened))
+    tail = "".join(opened) + "".join(tokens[cut:]).lstrip()
+    return Markup(head), Markup(tail)
+
+
+def _better_cut(tokens: list[str], cut: int) -> int:
+    """On past closing tags and marks that may not open a line; back to a word space when
+    the cut falls inside a Latin word."""
+    while True:
+        while cut < len(tokens) and tokens[cut].startswith("</"):
+            cut += 1
+        following = next((i for i in range(cut, len(tokens)) if not tokens[i].startswith("<")), None)
+        if following is None or tokens[following] not in _NO_START:
+            break
+        cut = following + 1
+    if _word(tokens, cut) and _word(tokens, _text_before(tokens, cut)):
+        back = cut
+        while back > 0 and not tokens[back - 1].isspace():
+            back -= 1
+        cut = back or cut
+    return cut
+
+
+def _text_before(tokens: list[str], cut: int) -> int:
+    index = cut - 1
+    while index >= 0 and tokens[index].startswith("<"):
+        index -= 1
+    return index
+
+
+def _word(tokens: list[str], index: int) -> bool:
+    """A Latin letter or digit at `index` (inside a word, a cut would split it)."""
+    return 0 <= index < len(tokens) and len(tokens[index]) == 1 and tokens[index].isascii() and tokens[index].isalnum()
+
+
+def _tag_name(tag: str) -> str:
+    return re.match(r"</?\s*([A-Za-z0-9]+)", tag).group(1).lower()
+
+
+def _open_tags(tokens: list[str]) -> list[str]:
+    """The elements open at the end of `tokens` (their start tags, outermost first)."""
+    stack: list[str] = []
+    for token in tokens:
+        if not token.startswith("<") or token.endswith("/>") or _tag_name(token) in ("br", "wbr", "img"):
+            continue
+        if token.startswith("</"):
+            name = _tag_name(token)
+            while stack and _tag_name(stack.pop()) != name:
+                pass
+        else:
+            stack.append(token)
+    return stack

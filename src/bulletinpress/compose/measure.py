@@ -85,34 +85,70 @@ def requests(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes, more: bo
     size down for each (loc, span) in `wraps`, whose title wrapped)."""
     found = []
     leading = settings.leading[1]
-    lead = ctx["lead"]
-    if lead is not None:
-        width = area_grid.width
-        spans = lead_spans(area_grid)
-        found += [_head(f"lead:head{tag}:{k}", lead, "lead", area_grid.span_width(k),
-                        round(size.title(lead_title(settings, area_grid, k)) * scale, 3), 1)
-                  for k in spans for tag, scale in TITLE_STEPS if not tag or ("lead", k) in wraps]
-        lead_width = (width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
-        found.append(Request(f"lead:flow:lead:{size.step}", "flow", lead, "lead", lead_width, size.lead, leading))
-        found.append(Request(f"lead:flow:col:{size.step}", "flow", lead, "lead", area_grid.column, size.body, leading))
-        found += [Request(f"lead:flow:{name}:{size.step}", "flow", lead, "lead", width_, size.lead, leading)
-                  for name, width_ in variants(area_grid, lead_variants(more))]
-        found += _captions(lead, "lead", spans, area_grid)
+    if ctx["lead"] is not None:
+        found += lead_requests("lead", ctx["lead"], settings, area_grid, size, more, wraps)
     for index, story in enumerate(ctx["reports"]):
-        spans = sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
-        found += [_head(f"reports[{index}]:head{tag}:{k}", story, "report", area_grid.span_width(k),
-                        round(size.title(headline_size(settings, k)) * scale, 3), 2)
-                  for k in spans for tag, scale in TITLE_STEPS if not tag or (f"reports[{index}]", k) in wraps]
-        found.append(Request(f"reports[{index}]:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
-        found += [Request(f"reports[{index}]:flow:{name}:{size.step}", "flow", story, "report", width_, size.body, leading)
-                  for name, width_ in variants(area_grid, report_variants(more))]
-        found += _captions(story, f"reports[{index}]", spans, area_grid)
+        found += report_requests(f"reports[{index}]", story, settings, area_grid, size, more, wraps)
     if ctx["briefs"] is not None:
         found.append(Request("briefs:head", "briefs-head", ctx["briefs"], "briefs", area_grid.width))
         found.append(Request(f"briefs:flow:briefs:{size.step}", "briefs-flow", ctx["briefs"], "briefs", size.briefs_width, size.body, leading))
         found += [Request(f"briefs:flow:briefs{n}:{size.step}", "briefs-flow", ctx["briefs"], "briefs", briefs_width(area_grid, n), size.body, leading)
                   for n in BRIEFS_VARIANTS if more and n != settings.briefs.columns]
     return found
+
+
+def wrapping(ctx: dict, settings, area_grid: arrange.Grid, size: Sizes) -> set[tuple[str, int]]:
+    """The (article, span) whose title, balanced by words, takes more lines than the editor
+    broke it into: measured a size down too, in the first pass (a paper of several pages
+    cannot afford a second one to find them)."""
+    found = set()
+    stories = ([("lead", ctx["lead"], lead_spans(area_grid))] if ctx["lead"] is not None else [])
+    stories += [(f"reports[{i}]", story, report_spans(area_grid)) for i, story in enumerate(ctx["reports"])]
+    for key, story, spans in stories:
+        for k in spans:
+            points = lead_title(settings, area_grid, k) if key == "lead" else headline_size(settings, k)
+            if len(headline.set_title(story, area_grid.span_width(k), size.title(points))) > len(story.title_lines):
+                found.add((key, k))
+    return found
+
+
+def lead_requests(key: str, story, settings, area_grid: arrange.Grid, size: Sizes, more: bool = False,
+                  wraps=frozenset()) -> list[Request]:
+    """The lead's pieces (or a jumped lead's first part, under `key`): its headline at every
+    span it may take, its text in its own measures and in a basic column, its captions."""
+    leading = settings.leading[1]
+    width = area_grid.width
+    spans = lead_spans(area_grid)
+    found = [_head(f"{key}:head{tag}:{k}", story, "lead", area_grid.span_width(k),
+                   round(size.title(lead_title(settings, area_grid, k)) * scale, 3), 1)
+             for k in spans for tag, scale in TITLE_STEPS if not tag or (key, k) in wraps]
+    lead_width = (width - (settings.lead.columns - 1) * settings.lead.gutter) / settings.lead.columns
+    found.append(Request(f"{key}:flow:lead:{size.step}", "flow", story, "lead", lead_width, size.lead, leading))
+    found.append(Request(f"{key}:flow:col:{size.step}", "flow", story, "lead", area_grid.column, size.body, leading))
+    found += [Request(f"{key}:flow:{name}:{size.step}", "flow", story, "lead", width_, size.lead, leading)
+              for name, width_ in variants(area_grid, lead_variants(more))]
+    return found + _captions(story, key, spans, area_grid)
+
+
+def report_requests(key: str, story, settings, area_grid: arrange.Grid, size: Sizes, more: bool = False,
+                    wraps=frozenset(), title_scale: float = 1.0) -> list[Request]:
+    """A report's pieces (or a jumped article's part, under `key`): its headline at every
+    span (`title_scale` of the layout's size: a continuation head is smaller), its text in
+    every measure, its captions."""
+    leading = settings.leading[1]
+    spans = report_spans(area_grid)
+    found = [_head(f"{key}:head{tag}:{k}", story, "report", area_grid.span_width(k),
+                   round(size.title(headline_size(settings, k)) * scale * title_scale, 3), 2)
+             for k in spans for tag, scale in TITLE_STEPS if not tag or (key, k) in wraps]
+    found.append(Request(f"{key}:flow:col:{size.step}", "flow", story, "report", area_grid.column, size.body, leading))
+    found += [Request(f"{key}:flow:{name}:{size.step}", "flow", story, "report", width_, size.body, leading)
+              for name, width_ in variants(area_grid, report_variants(more))]
+    return found + _captions(story, key, spans, area_grid)
+
+
+def report_spans(area_grid: arrange.Grid) -> list[int]:
+    """A report is set across 1 … max_span basic columns, or alone across the page."""
+    return sorted(set(range(1, area_grid.max_span + 1)) | {area_grid.columns})
 
 
 #: 变栏: blocks whose text is set in fewer, wider columns than the basic ones they span
@@ -191,11 +227,12 @@ def measured(requests_: list[Request], ctx: dict, layout_dirs, fingerprint: str,
     area's `width`: from the cache when the same piece (same content, same layout files) was
     measured before, else from one WeasyPrint pass (`run`)."""
     keys = {r.key: _cache_key(r, fingerprint) for r in requests_}
-    extra = {e: f"{fingerprint}:{e}:{_masthead_key(ctx)}" for e in ("masthead", "distribution")}
+    extra = {e: f"{fingerprint}:{e}:{_masthead_key(ctx)}" for e in EXTRAS}
     known = {key: _CACHE[key] for key in list(keys.values()) + list(extra.values()) if key in _CACHE}
     missing = [r for r in requests_ if keys[r.key] not in known]
     if missing or any(k not in known for k in extra.values()):
-        html = render_html(layout_dirs, "common/measure.html", {**ctx, "pieces": missing, "area_width": width})
+        sample = {"label": ctx.get("page_label_sample", ""), "name": max(ctx.get("page_names") or [""], key=len)}
+        html = render_html(layout_dirs, "common/measure.html", {**ctx, "pieces": missing, "area_width": width, "running_sample": sample})
         results = run(html, True)
         known.update({keys[r.key]: results.get(r.key) for r in missing})
         known.update({key: results.get(name) for name, key in extra.items()})
@@ -204,6 +241,11 @@ def measured(requests_: list[Request], ctx: dict, layout_dirs, fingerprint: str,
     found = {r.key: known[keys[r.key]] for r in requests_}
     found.update({name: known[key] for name, key in extra.items()})
     return found
+
+
+#: measured with every pass, at the type area's width: the masthead (page 1), the running head
+#: (报眉, pages 2 …) and the footer (the 版记, last page)
+EXTRAS = ("masthead", "running-head", "distribution")
 
 
 def _remember(key: str, value) -> None:
@@ -233,7 +275,7 @@ def _content(story, request: Request):
 
 
 def _masthead_key(ctx: dict) -> str:
-    return hashlib.sha256(repr((ctx["masthead"], ctx["distribution"], ctx["lang"])).encode()).hexdigest()[:24]
+    return hashlib.sha256(repr((ctx["masthead"], ctx["distribution"], ctx["lang"], ctx.get("in_this_issue"))).encode()).hexdigest()[:24]
 
 
 def fingerprint(stylesheets: list[Path], layout_dirs, template: str) -> str:

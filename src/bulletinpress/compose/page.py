@@ -57,6 +57,9 @@ class PageView:
     blocks: list[BlockView]
     rules: list[arrange.Rule]
     fill: float
+    number: int = 1
+    name: str = ""  # the page's name (版名), from the issue's `pages:`
+    label: str = ""  # 第二版, Page 2: the running head's folio
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Composition:
     pages: list[PageView]
     problems: list  # fit.Problem: what did not fit, or the white left, in the editor's terms
     step: int = 0
+    contents: dict = field(default_factory=dict)  # article loc → the page it opens on
 
 
 def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
@@ -220,32 +224,9 @@ def _closest(lead, reports, briefs, grid, area) -> list[arrange.Row]:
 def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid, more: bool = False):
     """The measured lead, reports and briefs as the search's pieces."""
     leading = settings.leading[1]
-    lead = None
-    if ctx["lead"] is not None:
-        story = ctx["lead"]
-        flows = {"lead": _flow(found[f"lead:flow:lead:{size.step}"], size.lead * leading),
-                 "col": _flow(found[f"lead:flow:col:{size.step}"], size.body * leading)}
-        flows.update({name: _flow(found[f"lead:flow:{name}:{size.step}"], size.lead * leading)
-                      for name, _ in measuring.variants(grid, measuring.lead_variants(more))})
-        spans = measuring.lead_spans(grid)
-        heads, title_lines, scales = _heads("lead", found, spans, len(story.title_lines))
-        lead = arrange.Piece("lead", "lead", heads, flows, _photos(story, "lead", found, spans), _chars(story), story=story,
-                             title_lines=title_lines, forced_lines=len(story.title_lines), title_scales=scales)
-    reports = []
-    for index, story in enumerate(ctx["reports"]):
-        loc = f"reports[{index}]"
-        spans = sorted(set(range(1, grid.max_span + 1)) | {grid.columns})
-        hints = ctx["hints"].get(loc, {})
-        heads, title_lines, scales = _heads(loc, found, spans, len(story.title_lines))
-        reports.append(arrange.Piece(
-            loc, "report", heads,
-            {"col": _flow(found[f"{loc}:flow:col:{size.step}"], size.body * leading),
-             **{name: _flow(found[f"{loc}:flow:{name}:{size.step}"], size.body * leading)
-                for name, _ in measuring.variants(grid, measuring.report_variants(more))}},
-            _photos(story, loc, found, spans), _chars(story),
-            hints.get("span"), hints.get("position"), hints.get("photo"), story,
-            title_lines=title_lines, forced_lines=len(story.title_lines), title_scales=scales,
-        ))
+    lead = lead_piece("lead", ctx["lead"], found, size, settings, grid, more) if ctx["lead"] is not None else None
+    reports = [report_piece(f"reports[{index}]", story, found, size, settings, grid, ctx["hints"].get(f"reports[{index}]", {}), more)
+               for index, story in enumerate(ctx["reports"])]
     briefs = None
     if ctx["briefs"] is not None:
         flows = {"briefs": _flow(found[f"briefs:flow:briefs:{size.step}"], size.body * leading)}
@@ -254,6 +235,36 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
         briefs = arrange.Piece("briefs", "briefs", {grid.columns: found["briefs:head"].height}, flows,
                                chars=sum(len(str(i)) for i in ctx["briefs"].items), story=ctx["briefs"])
     return lead, reports, briefs
+
+
+def lead_piece(key: str, story, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid,
+               more: bool = False) -> arrange.Piece:
+    """The measured lead (or a jumped lead's first part, measured under `key`) as a piece."""
+    leading = settings.leading[1]
+    flows = {"lead": _flow(found[f"{key}:flow:lead:{size.step}"], size.lead * leading),
+             "col": _flow(found[f"{key}:flow:col:{size.step}"], size.body * leading)}
+    flows.update({name: _flow(found[f"{key}:flow:{name}:{size.step}"], size.lead * leading)
+                  for name, _ in measuring.variants(grid, measuring.lead_variants(more))})
+    spans = measuring.lead_spans(grid)
+    heads, title_lines, scales = _heads(key, found, spans, len(story.title_lines))
+    return arrange.Piece(story.loc, "lead", heads, flows, _photos(story, key, found, spans), _chars(story), story=story,
+                         title_lines=title_lines, forced_lines=len(story.title_lines), title_scales=scales)
+
+
+def report_piece(key: str, story, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid, hints: dict,
+                 more: bool = False, title_scale: float = 1.0) -> arrange.Piece:
+    """A measured report (or a jumped article's part, measured under `key`) as a piece."""
+    leading = settings.leading[1]
+    spans = measuring.report_spans(grid)
+    heads, title_lines, scales = _heads(key, found, spans, len(story.title_lines))
+    flows = {"col": _flow(found[f"{key}:flow:col:{size.step}"], size.body * leading),
+             **{name: _flow(found[f"{key}:flow:{name}:{size.step}"], size.body * leading)
+                for name, _ in measuring.variants(grid, measuring.report_variants(more))}}
+    return arrange.Piece(
+        story.loc, "report", heads, flows, _photos(story, key, found, spans), _chars(story),
+        hints.get("span"), hints.get("position"), hints.get("photo"), story, title_lines=title_lines,
+        forced_lines=len(story.title_lines), title_scales={k: v * title_scale for k, v in scales.items()},
+    )
 
 
 def _all(pieces) -> list[arrange.Piece]:
@@ -280,7 +291,8 @@ def _heads(loc: str, found: dict, spans, forced: int):
 
 
 def _flow(measured, line_height: float) -> arrange.Flow:
-    return arrange.Flow(tuple((top, height) for top, height, _ in measured.lines), line_height)
+    return arrange.Flow(tuple((top, height) for top, height, _ in measured.lines), line_height,
+                        tuple(chars for _, _, chars in measured.lines))
 
 
 def _photos(story, loc: str, found: dict, spans) -> list[arrange.Photo]:

@@ -158,8 +158,35 @@ def hints(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
             problems.append(source.diagnostic(loc + ("span",), f"reports[{index}].span: layout '{layout.name}' flows its text; it has no grid to span (use a composed layout, such as newspaper)"))
         elif report.span is not None and report.span > grid.columns:
             problems.append(source.diagnostic(loc + ("span",), f"reports[{index}].span: {report.span} columns, but layout '{layout.name}' has {grid.columns}"))
-    if grid is not None:
+    problems += _pages(source, issue, layout)
+    if grid is not None and not paginated(issue, layout):
         problems += _positions(source, issue, 2 * grid.columns)
+    return problems
+
+
+def paginated(issue: Issue, layout: Layout) -> bool:
+    """More than one page is composed: the issue names its pages, or the layout makes as many
+    as the copy needs (a composed layout without a fixed number of pages)."""
+    return layout.compose is not None and (bool(issue.pages) or layout.pages is None)
+
+
+def _pages(source: Source, issue: Issue, layout: Layout) -> list[Diagnostic]:
+    """`pages:` and `page:` need a composed layout, and a page hint a page that exists."""
+    problems = []
+    if issue.pages and layout.compose is None:
+        problems.append(source.diagnostic(("pages",), f"pages: layout '{layout.name}' flows its text from page to page; "
+                                          "it has no pages to name (use a composed layout: newspaper or newsletter)"))
+    count = len(issue.pages) if issue.pages else layout.pages
+    for loc, article in [(("lead",), issue.lead)] + [(("reports", i), r) for i, r in enumerate(issue.reports)]:
+        if article is None or article.page is None:
+            continue
+        where = dotted(loc + ("page",))
+        if layout.compose is None:
+            problems.append(source.diagnostic(loc + ("page",), f"{where}: layout '{layout.name}' flows its text; it composes no pages to choose from"))
+        elif count is not None and article.page > count:
+            named = "the issue names" if issue.pages else f"layout '{layout.name}' has"
+            problems.append(source.diagnostic(loc + ("page",), f"{where}: page {article.page}, but {named} {count} page(s)"
+                                              + ("" if issue.pages else "; list the pages with `pages:` to make more")))
     return problems
 
 

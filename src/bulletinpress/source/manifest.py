@@ -79,15 +79,19 @@ class Manifest(BaseModel):
     bleed: str | float = "3mm"
     stylesheets: list[Annotated[str, StringConstraints(min_length=1)]] = []
     styles: dict[Name, str] = {}
+    page_sizes: dict[Name, str] = {}  # a style's own page size (a newsletter's `letter` style: US Letter)
     fonts: dict[str, list[Family]] = {}
     compose: Compose | None = None
 
     @field_validator("page_size")
     @classmethod
     def _css_page_size(cls, value: str) -> str:
-        if not (_NAMED_SIZE.match(value) or _LENGTHS.match(value)):
-            raise ValueError(f"'{value}' is not a page size; use A4, A3 landscape, letter, or two lengths like '210mm 297mm'")
-        return value
+        return page_size(value)
+
+    @field_validator("page_sizes")
+    @classmethod
+    def _styles_page_sizes(cls, value: dict[str, str]) -> dict[str, str]:
+        return {style: page_size(size) for style, size in value.items()}
 
     @field_validator("bleed")
     @classmethod
@@ -98,6 +102,13 @@ class Manifest(BaseModel):
     @property
     def bleed_mm(self) -> float:
         return millimetres(self.bleed)
+
+
+def page_size(value: str) -> str:
+    """A CSS page size (a keyword, with an orientation, or two lengths), or ValueError."""
+    if not (_NAMED_SIZE.match(value) or _LENGTHS.match(value)):
+        raise ValueError(f"'{value}' is not a page size; use A4, A3 landscape, letter, or two lengths like '210mm 297mm'")
+    return value
 
 
 def millimetres(value: object) -> float:

@@ -53,6 +53,7 @@ class Article(Strict):
     body: Body
     images: Annotated[list[Image], Field(max_length=50)] = []
     photo: PhotoHint | None = None  # composed layouts: a hint for the photos
+    page: Annotated[int, Field(ge=1, le=64)] | None = None  # composed layouts: the page it starts on
 
 
 class Report(Article):
@@ -108,6 +109,9 @@ class Issue(Strict):
     reports: Annotated[list[Report], Field(max_length=500)] = []
     briefs: Briefs | None = None
     distribution: Distribution | None = None
+    #: the pages of a composed layout by name (版名), one per page: that many pages are made
+    pages: Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]],
+                     Field(min_length=1, max_length=64)] | None = None
 
     @field_validator("language")
     @classmethod

@@ -109,7 +109,7 @@ def resolve_layout(project: Project, name: str | None, style: str | None) -> Lay
         template=f"{name}/issue.html",
         stylesheets=_stylesheets(project, manifest, source, name, style),
         styles=manifest.styles,
-        page_size=manifest.page_size,
+        page_size=manifest.page_sizes.get(style or "", manifest.page_size),
         fonts={lang: tuple(families) for lang, families in manifest.fonts.items()},
         pages=manifest.pages,
         bleed_mm=manifest.bleed_mm,

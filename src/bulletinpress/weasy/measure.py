@@ -87,5 +87,5 @@ def _characters(box) -> int:
     from weasyprint.formatting_structure import boxes as weasy_boxes
 
     if isinstance(box, weasy_boxes.TextBox):
-        return len(box.text.strip())
+        return len("".join(box.text.split()))  # white space not counted: a line's text, as a jump cuts it
     return sum(_characters(child) for child in getattr(box, "children", ()))
