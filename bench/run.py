@@ -235,6 +235,39 @@ def serve_latency(issue: Path, repeat: int, edit=typing) -> tuple[list[float], i
         proc.wait(timeout=10)
 
 
+def four_pages(folder: Path) -> Path:
+    """A union weekly of four A3 pages (四开四版): the sample's lead and its reports four times
+    over, each set of them under its own district names, and the four pages named."""
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    reports = [dict(r, district=f"{r['district']}{i + 1}" if i else r["district"]) for i in range(4) for r in data["reports"]]
+    for report in reports:
+        report.pop("span", None), report.pop("position", None)
+    data.update(reports=reports, layout="newspaper", pages=["要闻", "基层动态", "维权服务", "职工文化"])
+    path = folder / "paper" / "issues" / "four.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def paper_pages(folder: Path, repeat: int) -> None:
+    """The four-page paper's cold build beside the one-page sample's, alternating: pagination
+    should cost about the pages (at most 4×), not a search over their combinations."""
+    paper, out = four_pages(folder), folder / "paper.pdf"
+    commands = {"one page (the sample)": [PY, "-m", "bulletinpress", "build", str(SAMPLE), "-o", str(folder / "one.pdf"), "--force"],
+                "four pages": [PY, "-m", "bulletinpress", "build", str(paper), "-o", str(out), "--force"]}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks = {name: 0 for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            elapsed, peak = timed(command)
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    for name in commands:
+        print(f"cold build, newspaper, {name}: {summary(times[name])}, peak {peaks[name] / 1024:.0f} MB", flush=True)
+    ratio = statistics.median(times["four pages"]) / statistics.median(times["one page (the sample)"])
+    print(f"four pages ({pages_of(out)} printed) take {ratio:.2f}× the one page's time (target: at most 4×)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,4,16,64", help="lengths of the issue, in samples (default 1,4,16,64)")
@@ -284,6 +317,8 @@ def main() -> None:
                 line += (f"  {summary(times['typst']):>24} {peaks['typst'] / 1024:5.0f}  {median['ours'] / median['typst']:5.2f}"
                          f"   (Typst: {pages_of(folder / 'typst.pdf')} pages)")
             print(line + sizes_line, flush=True)
+
+        paper_pages(folder, args.repeat)
 
         issue = make_issue(folder, 1, "warm")
         html = folder / "warm.html"

@@ -45,13 +45,14 @@ def build_once(path: Path, print_build: bool) -> None:
     from bulletinpress import api
     from bulletinpress.press import output
     from bulletinpress.weasy import render as render_pdf
+    from bulletinpress.options import Options
     from bulletinpress.press.pdfx import PrintOptions
 
     with stage("check (load, validate, images, glyphs)"):
         checked = api.check(path)
     options = PrintOptions() if print_build else None
     with stage("pdf (WeasyPrint + ours, below)"):
-        pdf, _, _, _ = api._pdf(checked, options, allow_overflow=True)
+        pdf, _, _, _ = api._pdf(checked, Options(options, allow_overflow=True, allow_underfill=True))
     with stage("atomic write"):
         output.write_atomic(Path("/tmp/bulletinpress-stages.pdf"), pdf)
     if print_build:

@@ -40,7 +40,7 @@ def test_unknown_layout_in_the_issue_is_a_content_error(project):
     path = write_issue(project, "layout: magazine\n" + MINIMAL)
     run = run_cli("check", path)
     assert run.code == 1
-    assert f"{path}:1:9: error: layout: unknown layout 'magazine'; available: briefing, newspaper" in run.stderr
+    assert f"{path}:1:9: error: layout: unknown layout 'magazine'; available: briefing, newsletter, newspaper" in run.stderr
 
 
 def test_unknown_style_names_the_styles(project):

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from bulletinpress import api
 from bulletinpress.compose import arrange
+from bulletinpress.options import Options
+from bulletinpress.press.pdfx import PrintOptions
 from conftest import SAMPLE_ZH, STRAIGHT, run_cli, write_issue
 
 LINE = 8.5 * 1.4
@@ -144,7 +146,7 @@ def compose_and_read(path: Path, tmp_path: Path, *args: str):
     target = tmp_path / "composed.pdf"
     run = run_cli("build", path, "--layout", "newspaper", "-o", target, *args)
     assert run.code == 0, run.stderr
-    html = api.composed_html(api.check(path, layout="newspaper"), allow_underfill="--allow-underfill" in args)[0]
+    html = api.composed_html(api.check(path, layout="newspaper"), options=Options(PrintOptions(), allow_underfill="--allow-underfill" in args))[0]
     return target, blocks_from_html(html), run
 
 
@@ -270,7 +272,7 @@ def test_copy_too_short_for_columns_is_under_full_not_strips(project):
     body = "近日，区总工会组织开展职工技能竞赛，共有来自32家企业的156名职工参加。"
     reports = "".join(f"  - {{district: 第{n}区, title: 第{n}区竞赛, body: {body}}}\n" for n in range(3))
     path = write_issue(project, f"layout: newspaper\nmasthead: {{title: 测试, date: 2024-12-06}}\nreports:\n{reports}", "strips.yaml")
-    run = run_cli("build", path)
+    run = run_cli("build", path, "--print")
     assert run.code == 1 and "under-full" in run.stderr, run.stderr
 
 
@@ -290,10 +292,10 @@ def test_an_over_full_page_names_the_article_to_cut(project):
 
 def test_an_under_full_page_says_what_it_lacks(project):
     path = write_issue(project, "layout: newspaper\nmasthead: {title: 刊, date: 2024-12-06}\nlead: {title: 短, body: 只有一句话。}\n")
-    run = run_cli("build", path)
+    run = run_cli("build", path, "--print")
     assert run.code == 1
     assert re.search(r"error: lead: the page is under-full by about \d+ line\(s\) across its 5 columns \(\d+ mm\), even at the largest body size: add about \d+ characters of copy, or a photo about \d+ mm high", run.stderr)
-    run = run_cli("build", path, "--allow-underfill")
+    run = run_cli("build", path, "--print", "--allow-underfill")
     assert run.code == 0 and "warning: lead: the page is under-full" in run.stderr
 
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bulletinpress import api
+from bulletinpress.options import DRAFT
 from bulletinpress.press import preflight
 from conftest import squash
 
@@ -54,7 +55,7 @@ def test_the_corpus_builds_and_reads_back(corpus_project, issue, layout, style, 
     path = corpus_project / "issues" / issue.name
     data = yaml.safe_load(issue.read_text(encoding="utf-8"))
     target = tmp_path / f"{issue.stem}.pdf"
-    result = api.build(path, target, layout=layout, style=style, allow_overflow=True, allow_underfill=True)
+    result = api.build(path, target, layout=layout, style=style, options=DRAFT)
     assert result.pages >= 1
     with pymupdf.open(target) as pdf:
         text = squash("".join(page.get_text() for page in pdf))

@@ -6,6 +6,7 @@ import pymupdf
 import pytest
 
 from bulletinpress import api
+from bulletinpress.options import SCREEN
 from bulletinpress.press import fonts
 from conftest import SAMPLE_ZH, write_issue
 
@@ -18,7 +19,7 @@ def pdfs(tmp_path_factory):
     out = {}
     for name, source in (("sample", SAMPLE_ZH), ("fonts", issue)):
         checked = api.check(source)
-        whole = api._pdf(checked, None, False)[0]
+        whole = api._pdf(checked, SCREEN)[0]
         out[name] = (whole, fonts.compact(whole))
     return out
 

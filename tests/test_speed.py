@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bulletinpress import api
+from bulletinpress.options import SCREEN
 from bulletinpress.weasy import engine
 from bulletinpress.weasy import render as render_pdf
 from bulletinpress.source.check import Coverage, font_coverage
@@ -119,7 +120,7 @@ def test_the_bench_serves_the_issues_it_names(tmp_path, name, pages):
     path = tmp_path / "issues" / "issue.yaml"
     path.parent.mkdir()
     path.write_text(bench.served_issue(name), encoding="utf-8")
-    _, printed, _, _ = api._pdf(api.check(path), None, allow_overflow=False)
+    _, printed, _, _ = api._pdf(api.check(path), SCREEN)
     assert printed == pages
     text = path.read_text(encoding="utf-8")
     for edit in (bench.typing, bench.adding):
@@ -132,14 +133,15 @@ import sys
 from pathlib import Path
 from bulletinpress import api
 from bulletinpress.weasy import engine
+from bulletinpress.options import DRAFT, Options
 from bulletinpress.press.pdfx import PrintOptions
 if sys.argv[1] == "copy":
     engine._defer_font_files = lambda: None  # WeasyPrint as it comes: every font file copied
 if sys.argv[1] == "leak":
     engine._free_feature_lists = lambda: None  # WeasyPrint as it comes: feature lists never freed
 checked = api.check(Path(sys.argv[2]))
-screen, _, _, _ = api._pdf(checked, None, allow_overflow=True)
-printed, _, _, _ = api._pdf(checked, PrintOptions(), allow_overflow=True)
+screen, _, _, _ = api._pdf(checked, DRAFT)
+printed, _, _, _ = api._pdf(checked, Options(PrintOptions(), allow_overflow=True, allow_underfill=True))
 Path(sys.argv[3]).write_bytes(screen + b"%%%%" + printed)
 """
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic, PreflightFailed, UsageError
+from .options import DRAFT, SCREEN, Options
 from .press import fonts, output
 from .press.pdfx import PrintOptions
 from .source import check as checks
@@ -113,16 +114,15 @@ def build(
     fmt: str = "pdf",
     layout: str | None = None,
     style: str | None = None,
-    print_options: PrintOptions | None = None,
-    allow_overflow: bool = False,
-    allow_underfill: bool = False,
+    options: Options = SCREEN,
     checked: Checked | None = None,
 ) -> BuildResult:
     """Build one issue into `target` (default: the project's build/ folder).
 
-    With `print_options` the PDF is made for the print shop (PDF/X, CMYK, bleed, crop
-    marks) and preflighted; content that overflows a fixed-page layout is an error unless
-    `allow_overflow`."""
+    With `options.print` the PDF is made for the print shop (PDF/X, CMYK, bleed, crop
+    marks) and preflighted; a composed page that is over-full is an error unless
+    `options.allow_overflow`, and an under-full one is a warning on screen and an error in
+    print unless `options.allow_underfill`."""
     started = time.perf_counter()
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
@@ -132,16 +132,17 @@ def build(
     notes: list[str] = []
     report = None
     if fmt == "html":
-        data, pages = html(checked, asset_base=target.parent, embed_css=True).encode("utf-8"), 0
+        page_html, warnings, _ = composed_html(checked, target.parent, embed_css=True, options=options)
+        data, pages = page_html.encode("utf-8"), 0
     elif fmt == "web":
         data, pages = web(checked).encode("utf-8"), 0
     elif fmt == "wechat":
         data, pages = wechat(checked).encode("utf-8"), 0
     else:
-        data, pages, warnings, notes = _pdf(checked, print_options, allow_overflow, allow_underfill)
+        data, pages, warnings, notes = _pdf(checked, options)
         data = fonts.compact(data)  # a third of the size: the fonts hold only the glyphs drawn
-    if print_options is not None and fmt == "pdf":
-        report = _preflight(target, data, print_options)
+    if options.print is not None and fmt == "pdf":
+        report = _preflight(target, data, options.print)
     output.write_atomic(target, data)
     warnings = _copy_warnings(checked) + warnings
     seconds = time.perf_counter() - started
@@ -204,25 +205,26 @@ def _layout(source: load.Source, issue: Issue, project: Project, layout: str | N
         raise ContentError([source.diagnostic(loc, f"{field_name}: {exc.args[0]}")]) from None
 
 
-def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen") -> str:
+def html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen",
+         options: Options = SCREEN) -> str:
     """The issue's HTML; image addresses relative to `asset_base` (default: the issue's folder).
     With `embed_css` the layout's CSS is inlined, making a self-contained file. A composed
-    layout's page that cannot be filled is an error here (see `composed_html`)."""
-    page_html, _, _ = composed_html(checked, asset_base, embed_css, output)
+    layout's page that cannot be filled is an error here, as `options` say (`composed_html`)."""
+    page_html, _, _ = composed_html(checked, asset_base, embed_css, output, options=options)
     return page_html
 
 
 def composed_html(checked: Checked, asset_base: Path | None = None, embed_css: bool = False, output: str = "screen",
-                  *, allow_overflow: bool = False, allow_underfill: bool = False) -> tuple[str, list[Diagnostic], list]:
+                  *, options: Options = SCREEN) -> tuple[str, list[Diagnostic], list]:
     """The HTML, what composing its pages had to say (warnings) and the composed pages (none
-    for a flowing layout); a page that cannot be filled, unless allowed, is a ContentError
-    naming the articles in the editor's terms."""
-    ctx, warnings = _context(checked, asset_base, embed_css, output, allow_overflow, allow_underfill)
+    for a flowing layout); a page that cannot be filled, unless `options` allow it, is a
+    ContentError naming the articles in the editor's terms."""
+    ctx, warnings = _context(checked, asset_base, embed_css, output, options)
     return _template(checked, ctx), warnings, ctx.get("pages", [])
 
 
 def _context(checked: Checked, asset_base: Path | None, embed_css: bool, output: str,
-             allow_overflow: bool, allow_underfill: bool) -> tuple[dict, list[Diagnostic]]:
+             options: Options, suggest: bool = True) -> tuple[dict, list[Diagnostic]]:
     """The template's context, its pages composed (for a composed layout)."""
     from .compose import context  # Jinja2 is not needed to check an issue
 
@@ -232,7 +234,7 @@ def _context(checked: Checked, asset_base: Path | None, embed_css: bool, output:
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
     warnings: list[Diagnostic] = []
     if checked.layout.compose is not None:
-        warnings = _compose(checked, ctx, allow_overflow, allow_underfill)
+        warnings = _compose(checked, ctx, options, suggest)
     return ctx, warnings
 
 
@@ -242,7 +244,7 @@ def _template(checked: Checked, ctx: dict) -> str:
     return render_html.render(checked.project.layout_dirs, checked.layout.template, ctx)
 
 
-def _compose(checked: Checked, ctx: dict, allow_overflow: bool, allow_underfill: bool) -> list[Diagnostic]:
+def _compose(checked: Checked, ctx: dict, options: Options, suggest: bool = True) -> list[Diagnostic]:
     """Page composition: measured by WeasyPrint, arranged by compose/arrange.py."""
     from .compose import measure, page
     from .weasy import measure as weasy_measure
@@ -264,24 +266,47 @@ def _compose(checked: Checked, ctx: dict, allow_overflow: bool, allow_underfill:
         from .compose import paper
 
         count = len(checked.issue.pages) if checked.issue.pages else checked.layout.pages
-        composition = paper.compose(ctx, checked.layout.compose, area, measurer, count,
-                                    allow_overflow=allow_overflow, allow_underfill=allow_underfill)
+        composition = paper.compose(ctx, checked.layout.compose, area, measurer, count, options)
     else:
-        composition = page.compose(ctx, checked.layout.compose, area, measurer,
-                                   allow_overflow=allow_overflow, allow_underfill=allow_underfill)
+        composition = page.compose(ctx, checked.layout.compose, area, measurer, options)
     ctx["pages"] = composition.pages
     ctx["in_this_issue"] = [{**entry, "page": composition.contents.get(entry["loc"], "")} for entry in ctx["in_this_issue"]]
+    problems = composition.problems
+    misfit = next((i for i, p in enumerate(problems) if p.excess), None)
+    if misfit is not None and suggest:
+        other = _other_layout(checked)
+        if other:
+            problems = list(problems)
+            problems[misfit] = replace(problems[misfit], message=f"{problems[misfit].message}; or use the layout {other}")
     found = [checked.source.diagnostic(p.loc, f"{load.dotted(p.loc)}: {p.message}", key=True, severity=p.severity)
-             for p in composition.problems]
+             for p in problems]
     errors = [d for d in found if d.severity == "error"]
     if errors:
         raise ContentError(errors)
     return found
 
 
+def _other_layout(checked: Checked) -> str | None:
+    """Another built-in composed layout that fills its pages with this copy, as the fit
+    message can offer it: 'newsletter: 2 pages'. Tried only when a page cannot be filled."""
+    for name in sorted(p.name for p in builtin_dir("layouts").iterdir() if (p / "layout.yaml").is_file()):
+        if name == checked.layout.name:
+            continue
+        try:
+            other = check(checked.source.path, layout=name)
+            if other.layout.compose is None:
+                continue
+            ctx, _ = _context(other, None, False, "screen", Options(PrintOptions()), suggest=False)
+        except (ContentError, UsageError):
+            continue
+        count = len(ctx.get("pages", []))
+        return f"{name}: {count} page{'s' if count > 1 else ''}"
+    return None
+
+
 def pdf_bytes(path: Path, *, layout: str | None = None, style: str | None = None) -> bytes:
     """The screen PDF of an issue, in memory; overflow is allowed."""
-    pdf, _, _, _ = _pdf(check(path, layout=layout, style=style), None, allow_overflow=True, allow_underfill=True)
+    pdf, _, _, _ = _pdf(check(path, layout=layout, style=style), DRAFT)
     return pdf
 
 
@@ -298,7 +323,7 @@ class Draft:
 def draft(path: Path, *, layout: str | None = None, style: str | None = None) -> Draft:
     """The issue checked and composed for the live preview; overflow and white allowed."""
     checked = check(path, layout=layout, style=style)
-    ctx, _ = _context(checked, checked.source.path.resolve().parent, False, "screen", True, True)
+    ctx, _ = _context(checked, checked.source.path.resolve().parent, False, "screen", DRAFT)
     return Draft(checked, ctx, ctx.get("pages", []))
 
 
@@ -313,7 +338,7 @@ def draft_pdf(drafted: Draft, only: dict[int, set[str]] | None = None) -> tuple[
     where each composed block lies on each page (pt): the preview redraws only what changed."""
     pages = _draft_pages(drafted, only)
     page_html = _template(drafted.checked, {**drafted.context, "pages": pages})
-    pdf, report, _, _ = _rendered(drafted.checked, page_html, [], pages, print_options=None, allow_overflow=True, draft=True)
+    pdf, report, _, _ = _rendered(drafted.checked, page_html, [], pages, DRAFT, draft=True)
     return pdf, report.blocks
 
 
@@ -340,25 +365,24 @@ def wechat(checked: Checked) -> str:
     return wechat_page.page(web(checked), css, checked.issue.primary_language)
 
 
-def _pdf(checked: Checked, print_options: PrintOptions | None, allow_overflow: bool,
-         allow_underfill: bool = False) -> tuple[bytes, int, list[Diagnostic], list[str]]:
+def _pdf(checked: Checked, options: Options) -> tuple[bytes, int, list[Diagnostic], list[str]]:
     from .weasy import render as render_pdf
 
     if not render_pdf.fast_subsetting():
         logger.warning("libharfbuzz-subset0 is missing: font subsetting will be ~10x slower (apt-get install libharfbuzz-subset0)")
-    if print_options is not None:
-        print_options = PrintOptions(print_options.variant, checked.layout.bleed_mm, print_options.marks, print_options.profile)
-        if print_options.is_pdfx and not print_options.profile.is_file():
-            raise UsageError(f"the CMYK profile {print_options.profile} is missing (apt-get install libgs-common)")
+    if options.print is not None:
+        given = options.print
+        options = replace(options, print=PrintOptions(given.variant, checked.layout.bleed_mm, given.marks, given.profile))
+        if options.print.is_pdfx and not options.print.profile.is_file():
+            raise UsageError(f"the CMYK profile {options.print.profile} is missing (apt-get install libgs-common)")
     page_html, composed, pages = composed_html(checked, checked.source.path.resolve().parent,
-                                               output="print" if print_options else "screen",
-                                               allow_overflow=allow_overflow, allow_underfill=allow_underfill)
-    pdf, report, warnings, notes = _rendered(checked, page_html, composed, pages, print_options, allow_overflow)
+                                               output="print" if options.print else "screen", options=options)
+    pdf, report, warnings, notes = _rendered(checked, page_html, composed, pages, options)
     return pdf, report.pages, warnings, notes
 
 
-def _rendered(checked: Checked, page_html: str, composed: list[Diagnostic], pages: list, print_options: PrintOptions | None,
-              allow_overflow: bool, draft: bool = False) -> tuple[bytes, object, list[Diagnostic], list[str]]:
+def _rendered(checked: Checked, page_html: str, composed: list[Diagnostic], pages: list, options: Options,
+              draft: bool = False) -> tuple[bytes, object, list[Diagnostic], list[str]]:
     """The HTML through WeasyPrint: the PDF, WeasyPrint's report, the warnings and notes;
     what WeasyPrint refused or could not set is a ContentError."""
     from .press import pdfx as printing
@@ -366,14 +390,15 @@ def _rendered(checked: Checked, page_html: str, composed: list[Diagnostic], page
 
     issue_dir = checked.source.path.resolve().parent
     roots = [checked.project.root, builtin_dir("styles")]
-    options = _pdf_options(checked)
+    print_options = options.print
+    pdf_options = _pdf_options(checked)
     extra_css = checked.layout.page_css
     if print_options is not None:
         roots.append(print_options.profile.parent)
         extra_css += "\n" + printing.css(print_options)
-        options["pdf_variant"] = print_options.variant
+        pdf_options["pdf_variant"] = print_options.variant
     pdf, report = render_pdf.render(
-        page_html, issue_dir, list(checked.layout.stylesheets), roots, options,
+        page_html, issue_dir, list(checked.layout.stylesheets), roots, pdf_options,
         extra_css=extra_css, max_pages=None if checked.layout.compose else checked.layout.pages,
         measure_images=print_options is not None and any(checks.image_locs(checked.issue)), draft=draft,
     )
@@ -385,7 +410,7 @@ def _rendered(checked: Checked, page_html: str, composed: list[Diagnostic], page
         if w.startswith("Failed to load") and not any(url in w for url in report.refused)
     ]
     overflow = _overflow(checked, report.overflow)
-    if overflow and not allow_overflow:
+    if overflow and not options.allow_overflow:
         problems += overflow
     problems += _unfitted(checked, pages, report.fragments)
     if problems:

@@ -17,6 +17,7 @@ import typer
 
 from . import __version__
 from .errors import BulletinError, ContentError, UsageError, exit_code
+from .options import Options
 from .press.pdfx import VARIANTS, PrintOptions
 
 app = typer.Typer(
@@ -98,9 +99,8 @@ def build(
     if pdf_variant not in VARIANTS:
         _fail(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
     issues = _handled(batch.shard, issues, shard)
-    options = {"fmt": fmt.value, "layout": layout, "style": style, "allow_overflow": allow_overflow, "allow_underfill": allow_underfill}
-    if for_print:
-        options["print_options"] = PrintOptions(variant=pdf_variant)
+    run = Options(PrintOptions(variant=pdf_variant) if for_print else None, allow_overflow, allow_underfill)
+    options = {"fmt": fmt.value, "layout": layout, "style": style, "options": run}
     jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, _handled(api.targets, issues, output, fmt.value))]
     workers = jobs or ((os.cpu_count() or 1) if len(issues) > 1 else 1)
     progress = report.Progress(len(jobs_list), _err)

@@ -36,12 +36,14 @@ def _options(misfit: arrange.Misfit) -> dict[str, arrange.Option]:
 
 
 def _over(misfit: arrange.Misfit, reports, lead, grid: arrange.Grid) -> Problem:
-    """The longest articles are the ones to cut: each line of a block's column height saved
-    takes as many lines of text as the block has columns."""
+    """The least important articles are the ones to cut — the file's order is the order of
+    importance, so the last report first and the lead last — each by no more than 60 % of
+    its text: each line of a block's column height saved takes as many lines of text as the
+    block has columns."""
     placed = _options(misfit)
-    candidates = sorted([p for p in reports + ([lead] if lead else []) if p.loc in placed], key=lambda p: -p.chars)
+    candidates = [p for p in list(reversed(reports)) + ([lead] if lead else []) if p.loc in placed]
     excess, parts, names = misfit.excess, [], []
-    for piece in candidates[:3]:
+    for piece in candidates[:4]:
         option = placed[piece.loc]
         flow = piece.flows[option.flow]
         per_line = max(1, round(piece.chars / max(flow.count, 1)))
@@ -66,7 +68,7 @@ def _under(misfit: arrange.Misfit, reports, lead, grid: arrange.Grid) -> Problem
     chars = lines * per_line * grid.columns
     message = (f"the page is under-full by about {lines:.0f} line(s) across its {grid.columns} columns "
                f"({short / PT_PER_MM:.0f} mm), even at the largest body size: add about {_round(chars)} characters of copy, "
-               f"or a photo about {short / PT_PER_MM:.0f} mm high (or build with --allow-underfill: the white stays at the foot)")
+               f"or a photo about {short / PT_PER_MM:.0f} mm high (the white stays at the foot; a --print build needs --allow-underfill)")
     last = reports[-1].loc if reports else ("lead" if lead else "briefs")
     return Problem(_loc(last), message, excess=misfit.excess)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from . import arrange, fit, headline
 from . import measure as measuring
+from ..options import SCREEN, Options
 
 #: a page that looks this good (arrange.looks, in lines) is taken without trying larger type
 GOOD = 12.0
@@ -70,10 +71,10 @@ class Composition:
     contents: dict = field(default_factory=dict)  # article loc → the page it opens on
 
 
-def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
-            allow_overflow: bool = False, allow_underfill: bool = False) -> Composition:
-    """The issue's pages on a type area of `area` (width, height) pt. `measurer(requests,
-    width)` returns the measurements (measure.py)."""
+def compose(ctx: dict, settings, area: tuple[float, float], measurer, options: Options = SCREEN) -> Composition:
+    """The issue's page on a type area of `area` (width, height) pt. `measurer(requests,
+    width)` returns the measurements (measure.py). A page that cannot be filled is a
+    problem, or (as `options` allow) the page anyway with a warning."""
     grid = measuring.grid(settings, area)
     last_error, best = None, None
     for step in range(len(settings.chars)):
@@ -104,7 +105,7 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, *,
     if best is not None:
         view = _view(best[1], grid, best[2], settings)
         return Composition([view], _too_wide(view) + _long_titles(view, settings.title_lines), best[2].step)
-    return _misfit(last_error, pieces, found, grid, size, settings, allow_overflow, allow_underfill)
+    return _misfit(last_error, pieces, found, grid, size, settings, options.allow_overflow, options.white_allowed)
 
 
 def only_blocks(pages: list[PageView], only: dict[int, set[str]]) -> list[PageView]:

@@ -83,7 +83,9 @@ class Plan:
 
     @property
     def rank(self) -> tuple:
-        return (self.misfits, round(self.off, 1), self.cost)
+        """Over-full pages first (their copy would be lost), then pages that miss at all, by
+        how much, then the arrangements' cost."""
+        return (sum(s.excess > 0 for s in self.sheets), self.misfits, round(self.off, 1), self.cost)
 
     @property
     def fits(self) -> bool:

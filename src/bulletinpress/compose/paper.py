@@ -15,6 +15,7 @@ from . import arrange, fit, jumps, paginate
 from . import measure as measuring
 from . import page as one_page
 from .context import page_label
+from ..options import SCREEN, Options
 
 
 @dataclass
@@ -30,9 +31,10 @@ class Planned:
         return self.plan.fits
 
 
-def compose(ctx: dict, settings, area: tuple[float, float], measurer, count: int | None, *,
-            allow_overflow: bool = False, allow_underfill: bool = False) -> one_page.Composition:
-    """The issue's pages (`count` of them, or as many as the copy fills when None)."""
+def compose(ctx: dict, settings, area: tuple[float, float], measurer, count: int | None,
+            options: Options = SCREEN) -> one_page.Composition:
+    """The issue's pages (`count` of them, or as many as the copy fills when None); pages
+    that cannot be filled are problems, or (as `options` allow) built with warnings."""
     grid = measuring.grid(settings, area)
     nearest, first = None, _first_step(ctx, settings, grid, measurer, count)
     steps = list(range(first, len(settings.chars)))
@@ -49,7 +51,7 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, count: int
             steps = list(range(first - 1, -1, -1)) if step >= first else steps  # smaller, if the estimate began too high
         elif step < first:
             break  # smaller type under-fills it: the estimate was right after all
-    return _misfit(nearest, ctx, settings, grid, measurer, count, allow_overflow, allow_underfill)
+    return _misfit(nearest, ctx, settings, grid, measurer, count, options)
 
 
 #: a body size is planned only when the copy, estimated, fills at least this share of the pages
@@ -130,17 +132,17 @@ def _view(sheet: paginate.Sheet, grid: arrange.Grid, size: measuring.Sizes, sett
 
 
 def _misfit(planned: Planned, ctx: dict, settings, grid: arrange.Grid, measurer, count: int | None,
-            allow_overflow: bool, allow_underfill: bool) -> one_page.Composition:
+            options: Options) -> one_page.Composition:
     """Pages that cannot all be filled: each one named in the editor's terms, least important
     articles first; the pages anyway when allowed (white at the foot of an under-full page;
     an over-full paper on as many pages as its copy needs)."""
     sheets = planned.plan.sheets
     over = [s for s in sheets if s.excess > 0]
     problems = [_explain(s, grid) for s in sheets if not s.fits]
-    if over and allow_overflow and count is not None:
-        more = compose(ctx, settings, (grid.width, grid.height), measurer, None, allow_underfill=True)
+    if over and options.allow_overflow and count is not None:
+        more = compose(ctx, settings, (grid.width, grid.height), measurer, None, replace(options, allow_underfill=True))
         return replace(more, problems=[p.as_warning() for p in problems] + more.problems)
-    if over or not allow_underfill:
+    if over or not options.white_allowed:
         return one_page.Composition([], problems, planned.size.step)
     return _composition(planned, ctx, grid, settings, [p.as_warning() for p in problems])
 

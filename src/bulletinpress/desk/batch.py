@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__
+from ..options import SCREEN
 
 CACHE = ".bulletinpress-cache.json"
 
@@ -161,11 +162,9 @@ def _run_one(job: Job, force: bool = False) -> Outcome:
     outcome = Outcome(job.path)
     options = dict(job.options)
     try:
-        print_options = options.pop("print_options", None)
-        allow_overflow = options.pop("allow_overflow", False)
-        allow_underfill = options.pop("allow_underfill", False)
+        run = options.pop("options", SCREEN)
         key, default_target, checked = fingerprint(
-            job.path, {**options, "print": print_options, "allow_overflow": allow_overflow, "allow_underfill": allow_underfill}
+            job.path, {**options, "print": run.print, "allow_overflow": run.allow_overflow, "allow_underfill": run.allow_underfill}
         )
         target = job.target or default_target
         outcome.fingerprint = key
@@ -176,7 +175,7 @@ def _run_one(job: Job, force: bool = False) -> Outcome:
             return outcome
         result = api.build(
             job.path, target, fmt=options.get("fmt", "pdf"), layout=options.get("layout"), style=options.get("style"),
-            print_options=print_options, allow_overflow=allow_overflow, allow_underfill=allow_underfill, checked=checked,
+            options=run, checked=checked,
         )
     except PreflightFailed as exc:
         outcome.preflight, outcome.preflight_failed = exc.report.to_text(), True
