@@ -236,10 +236,17 @@ def serve_latency(issue: Path, repeat: int, edit=typing) -> tuple[list[float], i
 
 
 def four_pages(folder: Path) -> Path:
-    """A union weekly of four A3 pages (四开四版): the sample's lead and its reports four times
-    over, each set of them under its own district names, and the four pages named."""
+    """A union weekly of four A3 pages (四开四版), four pages' worth of copy: the sample's lead,
+    its reports four times over (each set under its own district names) with the lead's text
+    as a commentary on each inside page, twice the briefs, and the four pages named."""
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
-    reports = [dict(r, district=f"{r['district']}{i + 1}" if i else r["district"]) for i in range(4) for r in data["reports"]]
+    lead = data["lead"]
+    reports = []
+    for i in range(4):
+        if i:
+            reports.append({"district": f"评论{i}", "title": lead["title"], "body": lead["body"]})
+        reports += [dict(r, district=f"{r['district']}{i + 1}" if i else r["district"]) for r in data["reports"]]
+    data["briefs"]["items"] = data["briefs"]["items"] * 2
     for report in reports:
         report.pop("span", None), report.pop("position", None)
     data.update(reports=reports, layout="newspaper", pages=["要闻", "基层动态", "维权服务", "职工文化"])

@@ -447,12 +447,24 @@ def row_options(pieces: list[Piece], start: int, grid: Grid) -> list[Row]:
             end < len(pieces) and any(p.position == "bottom" for p in group)
         ):
             continue
+        rows += _group_rows(tuple(group), grid)
+    return rows
+
+
+def _group_rows(group: tuple[Piece, ...], grid: Grid) -> list[Row]:
+    """The rows one run of pieces can make, kept on its first piece: pagination arranges
+    many pages that share runs. The group itself is kept with them, so the identities in
+    the key stay those of living pieces."""
+    key = ("rows", grid, tuple(id(p) for p in group))
+    if key not in group[0].cache:
+        rows = []
         for spans in _divisions(grid.columns, grid.max_span, len(group)):
-            for built in stacks(group, grid, spans):
+            for built in stacks(list(group), grid, spans):
                 low = max(s.bounds(grid)[0] for s in built)
                 high = min(s.bounds(grid)[1] for s in built)
                 rows.append(Row(tuple(built), low, high, _row_cost(built, grid) + _order_cost(built)))
-    return rows
+        group[0].cache[key] = (group, rows)
+    return group[0].cache[key][1]
 
 
 def _divisions(total: int, widest: int, pieces: int):

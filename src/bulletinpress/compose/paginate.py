@@ -198,19 +198,19 @@ class Planner:
     def _jumps(self, page: int, start: int, carry: tuple, ends: list[int]) -> list[Plan]:
         """Plans in which this page ends with the first part of an article: the least
         important one on an over-full page, cut so the page fills."""
-        plans = []
         for end in sorted(set(ends) | {e + 1 for e in ends if e < len(self.free)}):
             content = self._content(page, carry, start, end)
             if not content or not self.sheet(self.frames[page], content).excess > 0:
                 continue
-            last = content[-1]
+            last = content[-1]  # the shortest over-full run: its last article is the one that needs the jump
             if getattr(last, "whole", None) is not None or last.kind == "briefs":
-                continue  # an article jumps once
+                return []  # an article jumps once; the briefs never
             sheet = self._cut(self.frames[page], content[:-1], last)
-            if sheet is not None:
-                sheet.following = end
-                plans.append(self._then(sheet, page, (cut(last, sheet.jumped[1], self.grid)[1],)))
-        return plans
+            if sheet is None:
+                return []
+            sheet.following = end
+            return [self._then(sheet, page, (cut(last, sheet.jumped[1], self.grid)[1],))]
+        return []
 
     def _cut(self, frame: Frame, before: tuple, piece: arrange.Piece) -> Sheet | None:
         """The page with `piece` cut at the line that fills it (a binary search over the lines

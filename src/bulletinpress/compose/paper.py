@@ -67,12 +67,37 @@ def _first_step(ctx: dict, settings, grid: arrange.Grid, measurer, count: int | 
     if count is None:
         return 0
     size = measuring.sizes(settings, grid, 0)
-    found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
-    lead, reports, briefs = one_page._pieces(ctx, found, size, settings, grid)
+    wanted = [r for r in measuring.requests(ctx, settings, grid, size) if _estimating(r, grid)]
+    found = measurer(wanted, grid.width)
     pages = paginate.frames(found, grid, count, one_page.FOOT_SAFETY)
-    share = sum(paginate.need(p, grid) for p in [lead, *reports, briefs] if p) / (sum(f.area for f in pages) * grid.columns)
+    share = sum(paginate.need(p, grid) for p in _rough(wanted, found)) / (sum(f.area for f in pages) * grid.columns)
     grown = [share * (settings.chars[0] / chars) ** 2 for chars in settings.chars]
     return next((step for step, value in enumerate(grown) if value >= SHORT), len(grown) - 1)
+
+
+def _estimating(request: measuring.Request, grid: arrange.Grid) -> bool:
+    """What the estimate measures: each article's text in a basic column and its headline at
+    one width (two columns; the lead across the page), the briefs — a quarter of a full pass."""
+    if request.kind == "briefs":
+        return ":briefs" in request.key or request.part == "briefs-head"
+    if request.part == "head":
+        return request.key.endswith(f":head:{grid.columns if request.kind == 'lead' else 2}")
+    return request.part == "flow" and ":flow:col:" in request.key
+
+
+def _rough(requests: list[measuring.Request], found: dict) -> list[arrange.Piece]:
+    """Pieces with just what `paginate.need` reads (a headline, a basic column, the photos)."""
+    pieces: dict[str, arrange.Piece] = {}
+    for request in requests:
+        name = request.key.split(":")[0]
+        piece = pieces.setdefault(name, arrange.Piece(name, request.kind, {}, {}, [
+            arrange.Photo(f.pixels, {}) for f in getattr(request.story, "figures", [])]))
+        measured = found[request.key]
+        if request.part in ("head", "briefs-head"):
+            piece.heads[int(request.key.rsplit(":", 1)[1]) if request.part == "head" else 0] = measured.height
+        else:
+            piece.flows[request.key.split(":")[2]] = one_page._flow(measured, request.font_size * request.line_height)
+    return [p for p in pieces.values() if p.heads and p.flows]
 
 
 def _planned(ctx: dict, settings, grid: arrange.Grid, size: measuring.Sizes, measurer, count: int | None, more: bool) -> Planned:
