@@ -287,3 +287,16 @@ def test_random_papers_are_composed_or_told_what_misses(tmp_path_factory, count,
         assert run.code == 1 and "Traceback" not in run.stderr
         assert re.search(r"error: [^\n]*(page \d+: )?the page is (over|under)-full by about \d+ line", run.stderr), run.stderr
         assert not target.exists(), "nothing half-written"
+
+
+def test_an_english_lead_jumps_with_continued_lines(project, tmp_path):
+    lead = "\n\n".join(numbered(900 + i, 4, "en") for i in range(14))
+    reports = "".join(f"  - {{district: Branch {n}, title: Branch {n} agrees its plan, body: '{numbered(100 * n, 9, 'en')}'}}\n" for n in range(1, 6))
+    path = write_issue(project, "language: en\nlayout: newsletter\nmasthead: {title: Works News, date: 2025-03-07}\n"
+                       f"lead:\n  title: A year of work on the quay\n  body: |\n" + "".join(f"    {line}\n" for line in lead.split("\n"))
+                       + f"reports:\n{reports}", "quay.yaml")
+    pdf, pages, run = built(path, tmp_path)
+    assert "lead" in pages[1] and "lead+" in pages[2]
+    check_paper(pdf, pages, path, "newsletter")
+    with pymupdf.open(pdf) as doc:
+        assert doc[0].get_text().count("Continued on page 2") == 1 and doc[1].get_text().count("Continued from page 1") == 1

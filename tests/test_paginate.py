@@ -177,3 +177,16 @@ def test_a_cut_at_a_paragraphs_end_leaves_some_of_it_to_the_rest():
 def test_page_labels():
     assert [page_label(n, "zh") for n in (1, 2, 10, 12, 20, 23)] == ["第一版", "第二版", "第十版", "第十二版", "第二十版", "第二十三版"]
     assert page_label(3, "en", "jump_to") == "Continued on page 3"
+
+
+def test_a_measured_part_never_stands_for_an_estimated_one():
+    """An estimated part prints the whole article's story; the search's memory must never
+    hand it back for the measured part of the same length (the article would print twice)."""
+    whole = report(0, 300)
+    whole.story = object()
+    estimated, _ = paginate.cut(whole, 100, GRID)
+    measured = paginate.Part(**{**{f: getattr(estimated, f) for f in arrange.Piece.__dataclass_fields__ if f != "cache"},
+                                "story": object()}, whole=whole, lines=100)
+    planner = paginate.Planner([whole], None, GRID, frames(2), {})
+    assert planner.sheet(planner.frames[0], (estimated,)).pieces[0] is estimated
+    assert planner.sheet(planner.frames[0], (measured,)).pieces[0] is measured

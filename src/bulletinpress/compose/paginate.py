@@ -251,8 +251,11 @@ def arranged(frame: Frame, pieces: tuple, briefs, grid: arrange.Grid) -> Sheet:
 
 
 def _identity(piece) -> tuple:
+    """What tells pieces apart in the search's memory: an estimated part (which prints the
+    whole article's story) and the measured one of the same length never stand for each
+    other — their stories differ (the stories are kept alive by the pieces, so their ids hold)."""
     flow = piece.flows.get("col") or next(iter(piece.flows.values()))
-    return (piece.loc, flow.count, round(sum(piece.heads.values()), 2))
+    return (piece.loc, flow.count, round(sum(piece.heads.values()), 2), id(piece.story))
 
 
 # --- cutting a piece where it jumps -------------------------------------------------------------

@@ -137,6 +137,8 @@ def _counts(units: list, briefs, found: dict, grid: arrange.Grid, count: int | N
 def _composition(planned: Planned, ctx: dict, grid: arrange.Grid, settings, problems: list) -> one_page.Composition:
     """The planned pages placed and drawn, with what composing them had to say."""
     size = planned.size
+    if any(isinstance(p, paginate.Part) and p.story is p.whole.story for s in planned.plan.sheets for p in s.pieces):
+        raise RuntimeError("a jump was planned but not cut in the text: its article would print twice")
     views = [_view(sheet, grid, size, settings, ctx) for sheet in planned.plan.sheets]
     warnings = [w for view in views for w in one_page._too_wide(view) + one_page._long_titles(view, settings.title_lines)]
     contents = {}
