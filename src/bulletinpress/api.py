@@ -80,6 +80,8 @@ def import_file(path: Path, *, into: Path | None = None, kind: str = "report", d
     if kind not in ("report", "lead", "briefs"):
         raise UsageError(f"--as must be report, lead or briefs, not '{kind}'")
     draft = importer.read(path, district)
+    if kind == "report":
+        importer.need_district(draft)
     root = Project.of_issue(into).root if into else (project_root or Path.cwd())
     base = into.resolve().parent if into else root / "issues"
     fields = importer.article(draft, root / "photos", path.stem, base)
