@@ -266,3 +266,35 @@ def test_an_old_vml_picture_is_imported(project, tmp_path):
         f'<w:pict {nsdecls("w", "r")} xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><v:imagedata r:id="{rel_id}"/></v:shape></w:pict>'))
     report, _ = imported(project, saved(document, tmp_path), "--district", "黔江区")
     assert len(report["images"]) == 1 and inline is not None
+
+
+def test_charts_objects_and_smartart_are_named(project, tmp_path):
+    document = _titled()
+    chart = ('<w:r><w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+             '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rId98"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+    smartart = ('<w:r><w:drawing><wp:inline><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+                '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId1" r:lo="rId2" r:qs="rId3" r:cs="rId4"/>'
+                '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+    ole = '<w:r><w:object><v:shape/></w:object></w:r>'
+    for xml in (chart, smartart, ole):
+        document.element.body[-1].addprevious(raw(xml))
+    report, stderr = imported(project, saved(document, tmp_path), "--district", "黔江区")
+    assert "paragraph 3: a chart" in stderr and "paragraph 4: a SmartArt graphic" in stderr and "paragraph 5: an embedded object" in stderr, stderr
+
+
+def test_every_ceiling_of_the_package_holds(tmp_path, monkeypatch):
+    """Too many parts, and too much XML in all: 'too large', before anything is read."""
+    from bulletinpress.desk import wordfile
+
+    source = saved(_titled(), tmp_path, "base.docx")
+    crowded = tmp_path / "crowded.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(crowded, "w") as out:
+        for item in original.infolist():
+            out.writestr(item, original.read(item.filename))
+        for n in range(wordfile.MAX_ENTRIES):
+            out.writestr(f"extra/item{n}.xml", b"<a/>")
+    with pytest.raises(wordfile.WordFileError, match="parts .at most 5000.: too large"):
+        wordfile.Package(crowded)
+    monkeypatch.setattr(wordfile, "MAX_TOTAL", 2000)  # smaller than the document and its styles together
+    with pytest.raises(wordfile.WordFileError, match="too large to import"):
+        wordfile.Package(source)

@@ -34,6 +34,8 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DISTRICT = re.compile(r"^[\u4e00-\u9fff（）()、]{1,16}?(?:区|县|市|州|盟|旗)(?:总工会|工会)?(?:[\u4e00-\u9fff]{0,4}部)?$")
 CAPTION = re.compile(r"^[（(]?(?:图为|图注|图：|图:|上图|下图|图\d)")
 TITLE_PT = 16
+#: a .txt or .md draft larger than this is not an article
+MAX_DRAFT = 20 * 2**20
 
 
 @dataclass
@@ -78,6 +80,8 @@ def read(path: Path, district: str | None = None) -> Draft:
 def _plain(path: Path) -> Draft:
     from ..source.load import decode
 
+    if path.stat().st_size > MAX_DRAFT:
+        raise UsageError(f"{path}: {path.stat().st_size // 2**20} MB is not a draft (at most {MAX_DRAFT // 2**20} MB): too large to import")
     text = decode(path, path.read_bytes())
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
     if not blocks:
@@ -230,7 +234,8 @@ def _title_from_first(draft: Draft) -> None:
 def _open(path: Path):
     from .wordfile import Package, WordFileError
 
-    head = path.read_bytes()[:8]
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UsageError(f"{path}: this is a Word 97-2003 (.doc) or password-protected file, not a .docx: "
                          "open it in Word or WPS, remove the password if it has one, and save it as .docx")

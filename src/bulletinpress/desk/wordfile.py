@@ -58,6 +58,13 @@ class Package:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WordFileError(f"the .docx is damaged, not a zip of Word's XML parts ({exc.__class__.__name__}): open it in Word or WPS and save it again") from None
+        try:
+            self._index()
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def _index(self) -> None:
         infos = self.zip.infolist()
         if len(infos) > MAX_ENTRIES:
             raise WordFileError(f"it holds {len(infos)} parts (at most {MAX_ENTRIES}): too large to import")
