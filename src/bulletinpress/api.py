@@ -174,8 +174,18 @@ def targets(paths: list[Path], out: str | Path | None, fmt: str) -> list[Path | 
     if len(paths) > 1 or text.endswith(("/", "\\")) or folder.is_dir() or not folder.suffix:
         chosen = [folder / (p.stem + suffix) for p in paths]
         _no_collisions(paths, chosen)
-        return chosen
-    return [folder]
+    else:
+        chosen = [folder]
+    _no_inputs(paths, chosen)
+    return chosen
+
+
+def _no_inputs(paths: list[Path], chosen: list[Path]) -> None:
+    """An issue file is never written over by an output (`-o issues/x.yaml`)."""
+    sources = {p.resolve(): p for p in paths}
+    for target in chosen:
+        if target.resolve() in sources:
+            raise UsageError(f"{sources[target.resolve()]} would be written over by the build's output: give -o a PDF file or a folder")
 
 
 def _no_collisions(paths: list[Path], chosen: list[Path]) -> None:

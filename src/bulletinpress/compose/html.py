@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ContentError, Diagnostic
 
 
 @lru_cache(maxsize=8)
 def environment(layout_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """One environment per search path, kept so a warm process compiles each template once."""
-    return jinja2.Environment(
+    """One environment per search path, kept so a warm process compiles each template once.
+    Sandboxed: a project's templates present data and need nothing else, so a template
+    written to reach Python's internals (`cycler.__init__.__globals__.os`) is refused."""
+    return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -30,6 +33,9 @@ def render(layout_dirs: list[Path], template: str, context: dict[str, Any]) -> s
         return environment(tuple(layout_dirs)).get_template(template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise ContentError([Diagnostic(exc.filename or template, exc.lineno, 1, f"template: {exc.message}")]) from None
+    except jinja2.exceptions.SecurityError as exc:
+        filename, line = _template_frame(exc, template)
+        raise ContentError([Diagnostic(filename, line, 1, f"template: not allowed in a template: {exc}")]) from None
     except jinja2.TemplateError as exc:
         filename, line = _template_frame(exc, template)
         raise ContentError([Diagnostic(filename, line, 1, f"template: {exc}")]) from None

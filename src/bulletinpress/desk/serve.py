@@ -71,15 +71,26 @@ LONG_POLL = 20.0
 
 def _after(request_path: str) -> int:
     """The generation the page already shows (`/state?after=N`); -1: answer at once."""
-    found = re.search(r"[?&]after=(-?\d+)", request_path)
+    found = re.search(r"[?&]after=(-?[0-9]{1,9})(?![0-9])", request_path)
     return int(found.group(1)) if found else -1
+
+
+_LOCAL = re.compile(r"^(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::[0-9]{1,5})?$", re.I)
+
+
+def local_host(host: str) -> bool:
+    """A Host header naming this machine: the only names the preview listens on. Any other
+    name means a page elsewhere got the browser to ask (DNS rebinding): it is refused."""
+    return bool(_LOCAL.match(host.strip()))
 
 
 def make_handler(preview: Preview):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             path = self.path.split("?")[0]
-            if path == "/":
+            if not local_host(self.headers.get("Host", "")):  # a DNS-rebinding page in the editor's browser
+                self._send(403, "text/plain", b"the preview answers only to this machine (localhost, 127.0.0.1, [::1])")
+            elif path == "/":
                 self._send(200, "text/html; charset=utf-8", PAGE.encode())
             elif path == "/state":
                 state = preview.wait(_after(self.path), LONG_POLL)
@@ -87,7 +98,7 @@ def make_handler(preview: Preview):
             elif path.startswith("/page/") and path.endswith(".png"):
                 index = path[len("/page/") : -len(".png")]
                 pngs = preview.pngs
-                if index.isdigit() and int(index) < len(pngs):
+                if re.fullmatch(r"[0-9]{1,6}", index) and int(index) < len(pngs):
                     self._send(200, "image/png", pngs[int(index)])
                 else:
                     self._send(404, "text/plain", b"no such page")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -32,7 +33,7 @@ def validate(source: Source, data: dict | None = None, settings: Source | None =
     problem in a value that came from there is reported at its line in bulletinpress.yaml."""
     if not isinstance(source.data, dict):
         raise ContentError([source.diagnostic((), "an issue file must be a group of fields (masthead:, lead:, …)")])
-    diagnostics = list(source.errors.values())
+    diagnostics = list(source.errors.values()) + _controls(source)
     try:
         issue = Issue.model_validate(data if data is not None else source.data)
     except ValidationError as exc:
@@ -45,6 +46,23 @@ def validate(source: Source, data: dict | None = None, settings: Source | None =
     if diagnostics:
         raise ContentError(sorted(set(diagnostics), key=lambda d: (d.line, d.column, d.message)))
     return issue
+
+
+#: characters no page prints: C0 and C1 controls (tab and line feed aside), DEL, and the
+#: Unicode line and paragraph separators — YAML lets them in as escapes (\e, \x85, \u2028)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _controls(source: Source) -> list[Diagnostic]:
+    """A control character written as a YAML escape: an error at its field (one written
+    into the file itself is refused when the YAML is read)."""
+    found = []
+    for loc, node in source.scalars.items():
+        match = _CONTROL.search(node.value) if isinstance(node.value, str) else None
+        if match and loc not in source.errors:
+            found.append(source.diagnostic(loc, f"{dotted(loc)}: a control character (U+{ord(match.group()):04X}) written as an "
+                                           "escape; no page prints it: delete it"))
+    return found
 
 
 def _owner(loc: Loc, source: Source, settings: Source | None) -> Source:

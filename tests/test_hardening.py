@@ -1,0 +1,105 @@
+"""Faults and attacks that used to get through (issue 22), each with the behaviour it must
+have now: the issue file never overwritten by its own PDF, project templates sandboxed,
+the preview answering only to this machine, page and poll numbers that are not numbers,
+control characters written as YAML escapes, and titles that used to hang the composer."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import threading
+import time
+
+import pytest
+
+from bulletinpress.compose import headline
+from bulletinpress.desk import serve
+from conftest import SAMPLE_ZH, run_cli, write_issue
+
+MINIMAL = "masthead: {title: 测试简报, date: 2024-12-06}\nlead: {title: 标题, body: 正文。}\n"
+
+
+def test_a_build_never_writes_over_its_own_issue(project):
+    path = write_issue(project, "layout: briefing\n" + MINIMAL)
+    before = path.read_bytes()
+    run = run_cli("build", path, "-o", path)
+    assert run.code == 2 and "would be written over" in run.stderr, run.stderr
+    assert path.read_bytes() == before, "the issue is still there"
+
+
+def test_a_template_cannot_reach_python(project):
+    layout = project / "layouts" / "evil"
+    layout.mkdir(parents=True)
+    (layout / "layout.yaml").write_text("page_size: A4\nstylesheets: []\n", encoding="utf-8")
+    (layout / "issue.html").write_text("{{ cycler.__init__.__globals__.os.popen('echo pwned').read() }}", encoding="utf-8")
+    path = write_issue(project, "layout: evil\n" + MINIMAL)
+    run = run_cli("build", path, "--format", "html", "-o", project / "out.html")
+    assert run.code == 1 and "not allowed in a template" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (project / "out.html").exists() or "pwned" not in (project / "out.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def preview_server(project):
+    path = write_issue(project, SAMPLE_ZH.read_text(encoding="utf-8").replace("layout: newspaper", "layout: briefing"), "sample.yaml")
+    server = serve.serve(path, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.stop_event.set()
+    server.shutdown()
+
+
+def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
+    """A GET written byte by byte (a browser's or an attacker's: any path, any Host)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        host = f"127.0.0.1:{port}" if host is None else host
+        connection.sendall(b"GET " + path.encode("utf-8") + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\nConnection: close\r\n\r\n")
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return response.status, response.read()
+
+
+@pytest.mark.parametrize("host", ["evil.example:8000", "192.168.1.5", "localhost.evil.example", ""])
+def test_the_preview_answers_only_to_this_machine(preview_server, host):
+    status, body = get(preview_server, "/state", host)
+    assert status == 403 and b"only to this machine" in body
+    for local in (f"localhost:{preview_server}", f"127.0.0.1:{preview_server}", f"[::1]:{preview_server}"):
+        assert get(preview_server, "/", local)[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/page/\u00b2.png", "/page/" + "9" * 5000 + ".png", "/state?after=" + "9" * 5000])
+def test_numbers_that_are_not_page_numbers_get_an_answer(preview_server, path):
+    started = time.monotonic()
+    status, _ = get(preview_server, path)
+    assert status in (200, 404) and time.monotonic() - started < 25
+
+
+@pytest.mark.parametrize("escape", ["\\e", "\\x7f", "\\x85", "\\x9b", "\\u2028", "\\0"])
+def test_control_characters_written_as_escapes_are_errors(project, escape):
+    path = write_issue(project, f'masthead: {{title: 测试简报, date: 2024-12-06}}\nlead: {{title: "标{escape}题", body: 正文。}}\n')
+    run = run_cli("check", path)
+    assert run.code == 1 and "lead.title" in run.stderr and "control character" in run.stderr, run.stderr
+
+
+def test_a_long_title_without_breaks_is_balanced_by_a_bounded_search(monkeypatch):
+    """A 118-character title the editor did not break (it used to run for minutes: every
+    combination of breaks): balanced by dynamic programming, the work counted, not timed."""
+    from bulletinpress.compose.context import _story
+    from bulletinpress.source.model import Article
+
+    title = ("持续深化产业工人队伍建设改革加快建设一支知识型技能型创新型产业工人大军推动高质量发展" * 3)[:118]
+    story = _story(Article(title=title, body="正文。"), "zh", SAMPLE_ZH.parent, SAMPLE_ZH.parent)
+    calls = {"n": 0}
+    width = headline._width
+
+    def counted(line):
+        calls["n"] += 1
+        return width(line)
+
+    monkeypatch.setattr(headline, "_width", counted)
+    lines = headline.set_title(story, 300.0, 26.0)
+    plain = "".join(re.sub(r"<[^>]+>", "", str(line)) for line in lines)
+    assert plain == title, "every character once, in order"
+    assert calls["n"] < 2_000_000, calls
+    assert all(len(re.sub(r"<[^>]+>", "", str(line))) <= 300 / 26 for line in lines), "each line fits the measure"
