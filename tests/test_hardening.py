@@ -103,3 +103,27 @@ def test_a_long_title_without_breaks_is_balanced_by_a_bounded_search(monkeypatch
     assert plain == title, "every character once, in order"
     assert calls["n"] < 2_000_000, calls
     assert all(len(re.sub(r"<[^>]+>", "", str(line))) <= 300 / 26 for line in lines), "each line fits the measure"
+
+
+def huge_png(path, width: int, height: int) -> None:
+    """A PNG that says it is width × height: a few hundred bytes, its pixels never there."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("size", [(50000, 50000), (13000, 13000)])
+def test_a_photo_past_the_pixel_ceiling_is_an_error_at_its_line(project, size):
+    (project / "photos").mkdir()
+    huge_png(project / "photos" / "huge.png", *size)
+    path = write_issue(project, MINIMAL.replace("body: 正文。}", "body: 正文。, images: [{src: ../photos/huge.png}]}"))
+    for command in ("check", "build"):
+        run = run_cli(command, path)
+        assert run.code == 1 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+        assert re.search(r"issue\.yaml:\d+:\d+: error: lead\.images\[0\]\.src: photo '\.\./photos/huge\.png' cannot be read: it is "
+                         f"({size[0]}×{size[1]} pixels|{size[0] * size[1] // 10**6} million pixels).*at most 60 million", run.stderr), run.stderr

@@ -50,14 +50,29 @@ def image_locs(issue: Issue):
             yield base + ("images", j, "src"), image
 
 
+#: a photo's pixels at the most: a full A3 page at 300 ppi is 17 million; 60 million leaves
+#: room for any camera, and a 50000×50000 PNG of 300 KB (2.5 billion) never reaches memory
+MAX_PIXELS = 60_000_000
+
+
 def _unreadable(path: Path) -> str | None:
     if path.suffix.lower() == ".svg":
         return None
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
+        with Image.open(path) as img:  # the header only: the size is known before any pixel is decoded
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                return (f"it is {width}×{height} pixels ({width * height / 1e6:.0f} million; at most {MAX_PIXELS // 1_000_000} "
+                        "million): save it smaller (a full A3 page at 300 ppi needs 17 million)")
             img.verify()
+    except Image.DecompressionBombError as exc:  # Pillow refuses it at its header already
+        import re
+
+        count = re.search(r"(\d+) pixels", str(exc))
+        many = f"{int(count.group(1)) / 1e6:.0f} million pixels" if count else "far too many pixels"
+        return f"it is {many} (at most {MAX_PIXELS // 1_000_000} million): save it smaller (a full A3 page at 300 ppi needs 17 million)"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return str(exc) or type(exc).__name__
     return None
