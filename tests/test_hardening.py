@@ -127,3 +127,27 @@ def test_a_photo_past_the_pixel_ceiling_is_an_error_at_its_line(project, size):
         assert run.code == 1 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
         assert re.search(r"issue\.yaml:\d+:\d+: error: lead\.images\[0\]\.src: photo '\.\./photos/huge\.png' cannot be read: it is "
                          f"({size[0]}×{size[1]} pixels|{size[0] * size[1] // 10**6} million pixels).*at most 60 million", run.stderr), run.stderr
+
+
+@pytest.mark.parametrize("content,kind,message", [
+    (None, "report", "no such issue file"),
+    ("a: [1\n", "report", "YAML syntax"),
+    ("a: 1\na: 2\n", "report", "duplicate field 'a'"),
+    ("[1, 2]\n", "report", "an issue file must be a group of fields"),
+    ("reports: 5\n", "report", "reports: should be a list of reports"),
+    ("briefs: hello\n", "briefs", "briefs: should be a group with items:"),
+])
+def test_import_into_a_file_that_cannot_take_it_is_a_clear_error(project, tmp_path, content, kind, message):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("正文。")
+    source = tmp_path / "a.docx"
+    document.save(source)
+    issue = project / "issues" / "into.yaml"
+    if content is not None:
+        issue.write_text(content, encoding="utf-8")
+    run = run_cli("import", source, "--into", issue, "--as", kind, "--district", "黔江区", cwd=project)
+    assert run.code in (1, 2) and message in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert content is None or issue.read_text(encoding="utf-8") == content, "nothing written into it"

@@ -632,6 +632,7 @@ def append_into(path: Path, fields, kind: str, draft: Draft) -> str:
     """The article appended to an issue file (round trip: its comments and formatting kept)."""
     from ..source.load import decode
 
+    _check_target(path, kind)
     yaml = _yaml()
     data = yaml.load(decode(path, path.read_bytes())) or {}
     if kind == "report":
@@ -643,6 +644,30 @@ def append_into(path: Path, fields, kind: str, draft: Draft) -> str:
     else:
         data.setdefault("briefs", {}).setdefault("items", []).extend(_items(fields))
     return _dump(data)
+
+
+def _check_target(path: Path, kind: str) -> None:
+    """The issue file an article goes into, read as `check` reads it (its YAML errors at their
+    lines), and the places the article goes checked: nothing is written into a file that
+    could not take it."""
+    from ..source import load
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such issue file: make it with `bulletinpress new`, or import without --into")
+    source = load.read(path)
+    data = source.data if source.data is not None else {}
+    if source.errors:
+        raise ContentError(list(source.errors.values()))
+    if not isinstance(data, dict):
+        raise ContentError([source.diagnostic((), "an issue file must be a group of fields (masthead:, reports:, …): nothing imported")])
+    shapes = {"report": ("reports", list, "a list of reports"), "briefs": ("briefs", dict, "a group with items:"),
+              "lead": ("lead", dict, "an article")}
+    name, shape, words = shapes[kind]
+    if data.get(name) is not None and not isinstance(data[name], shape):
+        raise ContentError([source.diagnostic((name,), f"{name}: should be {words}, not {type(data[name]).__name__}: nothing imported")])
+    items = data.get("briefs", {}).get("items") if kind == "briefs" and isinstance(data.get("briefs"), dict) else None
+    if items is not None and not isinstance(items, list):
+        raise ContentError([source.diagnostic(("briefs", "items"), "briefs.items: should be a list: nothing imported")])
 
 
 def _items(fields) -> list[str]:
