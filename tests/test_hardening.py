@@ -151,3 +151,59 @@ def test_import_into_a_file_that_cannot_take_it_is_a_clear_error(project, tmp_pa
     run = run_cli("import", source, "--into", issue, "--as", kind, "--district", "黔江区", cwd=project)
     assert run.code in (1, 2) and message in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert content is None or issue.read_text(encoding="utf-8") == content, "nothing written into it"
+
+
+def test_two_imports_into_one_issue_keep_both_reports(project, tmp_path, monkeypatch):
+    """Two imports at once (the work between reading the issue and writing it made slow, so
+    they overlap): the second waits for the first, and both reports are kept."""
+    import docx
+    import yaml
+
+    from bulletinpress import api
+    from bulletinpress.desk import importer
+
+    issue = write_issue(project, "masthead: {title: 刊, date: 2024-12-06}\n", "both.yaml")
+    sources = []
+    for n in range(2):
+        document = docx.Document()
+        document.add_paragraph(f"第{n}区报告", style="Title")
+        document.add_paragraph("正文。" * 50)
+        sources.append(tmp_path / f"{n}.docx")
+        document.save(sources[-1])
+    append = importer.append_into
+
+    def slow(*args, **kwargs):
+        text = append(*args, **kwargs)
+        time.sleep(0.5)  # the other import reads the issue meanwhile, unless it waits
+        return text
+
+    monkeypatch.setattr(importer, "append_into", slow)
+    failures = []
+
+    def one(n):
+        try:
+            api.import_file(sources[n], into=issue, district=f"第{n}区")
+        except Exception as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    titles = sorted(r["title"] for r in yaml.safe_load(issue.read_text(encoding="utf-8"))["reports"])
+    assert titles == ["第0区报告", "第1区报告"], "both reports kept"
+
+
+def test_a_rewrite_never_lands_on_an_edit_saved_meanwhile(tmp_path):
+    from bulletinpress.errors import UsageError
+    from bulletinpress.press import output
+
+    target = tmp_path / "issue.yaml"
+    target.write_bytes(b"old")
+    read = target.read_bytes()
+    target.write_bytes(b"the editor's save")
+    with pytest.raises(UsageError, match="changed while it was being rewritten"):
+        output.write_atomic(target, b"our rewrite", expected=read)
+    assert target.read_bytes() == b"the editor's save" and not list(tmp_path.glob(".issue.yaml.*.tmp"))

@@ -87,8 +87,12 @@ def import_file(path: Path, *, into: Path | None = None, kind: str = "report", d
     fields = importer.article(draft, root / "photos", path.stem, base)
     if into is None:
         return importer.as_yaml(fields, kind, draft), draft.notes
-    text = importer.append_into(into, fields, kind, draft)
-    output.write_atomic(into, text.encode("utf-8"))
+    if not into.is_file():
+        raise UsageError(f"{into}: no such issue file: make it with `bulletinpress new`, or import without --into")
+    with output.editing(into):  # two imports into one issue: one after the other, both kept
+        read = into.read_bytes()
+        text = importer.append_into(into, fields, kind, draft)
+        output.write_atomic(into, text.encode("utf-8"), expected=read)
     return text, draft.notes
 
 

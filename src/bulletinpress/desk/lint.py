@@ -15,13 +15,19 @@ from pathlib import Path
 
 from ..compose import copyedit
 from ..errors import ContentError, Diagnostic
-from ..press.output import write_atomic
+from ..press import output
 from ..source import load
 
 
 def fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
     """Apply the fixes; return the diff and what was left for the editor."""
-    original = load.decode(path, path.read_bytes())  # written back as UTF-8
+    with output.editing(path):
+        return _fix(path, language)
+
+
+def _fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
+    read = path.read_bytes()
+    original = load.decode(path, read)  # written back as UTF-8
     text, left = original, []
     for _ in range(4):  # a fix can make another possible (说:" → 说：“)
         source = load.parse(path, text)
@@ -30,8 +36,8 @@ def fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
             break
         text = _apply(text, edits)
     _verify(path, original, text, language)
-    if text != original:
-        write_atomic(path, text.encode("utf-8"))
+    if text != original:  # never over an edit the editor saved while the fixes were worked out
+        output.write_atomic(path, text.encode("utf-8"), expected=read)
     diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True), str(path), str(path)))
     return diff, left
 

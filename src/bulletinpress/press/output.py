@@ -6,16 +6,18 @@ complete, so a failed build never leaves half a PDF or destroys the previous goo
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
 from pathlib import Path
 
-from ..errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic, UsageError
 
 CHUNK = 1 << 16
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def _write_atomic(target: Path, data: bytes, expected: bytes | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
@@ -25,6 +27,8 @@ def write_atomic(target: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+        if expected is not None and target.read_bytes() != expected:
+            raise UsageError(f"{target} changed while it was being rewritten (saved in an editor?): nothing written; run the command again")
         os.replace(tmp, target)
     except OSError as exc:  # disk full, file too large, permissions: say so, keep the old file
         Path(tmp).unlink(missing_ok=True)
@@ -32,6 +36,35 @@ def write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def editing(path: Path):
+    """The editor's file held while our commands read and rewrite it (`import --into`,
+    `lint --fix`): a second of ours waits for the first (never two imports where one report
+    is lost); `write_if_unchanged` then guards against the editor's own saves, which take
+    no lock."""
+    lock = path.parent / f".{path.name}.lock"
+    with open(lock, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def write_if_unchanged(target: Path, data: bytes, read: bytes) -> None:
+    """Write `data` over `target` only if it still holds the bytes it was read with: an edit
+    the editor saved meanwhile is never written over (compared again just before the rename)."""
+    if target.read_bytes() != read:
+        raise UsageError(f"{target} changed while it was being rewritten (saved in an editor?): nothing written; run the command again")
+    write_atomic(target, data, expected=read)
+
+
+def write_atomic(target: Path, data: bytes, expected: bytes | None = None) -> None:
+    """The bytes in place of `target`, whole or not at all; with `expected`, only if the
+    target still holds those bytes at the moment it is replaced."""
+    _write_atomic(target, data, expected)
 
 
 def _write_all(handle, data: bytes) -> None:
