@@ -207,3 +207,30 @@ def test_a_rewrite_never_lands_on_an_edit_saved_meanwhile(tmp_path):
     with pytest.raises(UsageError, match="changed while it was being rewritten"):
         output.write_atomic(target, b"our rewrite", expected=read)
     assert target.read_bytes() == b"the editor's save" and not list(tmp_path.glob(".issue.yaml.*.tmp"))
+
+
+@pytest.mark.parametrize("name", ["x" * 300 + ".jpg", "loop1"])
+def test_a_photo_path_that_cannot_be_followed_is_an_error_at_its_line(project, name):
+    (project / "photos").mkdir()
+    (project / "photos" / "loop1").symlink_to("loop2")
+    (project / "photos" / "loop2").symlink_to("loop1")
+    path = write_issue(project, MINIMAL.replace("body: 正文。}", f"body: 正文。, images: [{{src: ../photos/{name}}}]}}"))
+    run = run_cli("check", path)
+    assert run.code == 1 and "cannot be followed" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_odd_places_and_names_for_the_output_are_clear(project, tmp_path):
+    path = write_issue(project, "layout: briefing\n" + MINIMAL, "深化产业工人队伍建设改革" * 6 + "深化产业.yaml")  # 240 bytes
+    run = run_cli("build", path)
+    assert run.code == 0, run.stderr
+    run = run_cli("build", path, "-o", "/dev/null", "--force")
+    assert run.code == 2 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    (tmp_path / "afile").write_text("x")
+    run = run_cli("build", path, "-o", tmp_path / "afile" / "x.pdf")
+    assert run.code == 2 and "is a file, not a folder" in run.stderr, run.stderr
+
+
+def test_the_next_issue_after_the_year_9999_is_a_clear_error(project):
+    write_issue(project, "layout: briefing\n" + MINIMAL.replace("2024-12-06", "9999-12-30"), "last.yaml")
+    run = run_cli("new", cwd=project)
+    assert run.code == 1 and "past the year 9999" in run.stderr and "Traceback" not in run.stderr, run.stderr

@@ -55,7 +55,11 @@ def create(project_root: Path) -> Path:
     settings = project.settings[0]
     previous_number = masthead.get("number")
     number = previous_number + 1 if isinstance(previous_number, int) and not isinstance(previous_number, bool) else None
-    date = next_date(masthead["date"], settings)
+    try:
+        date = next_date(masthead["date"], settings)
+    except OverflowError:
+        raise ContentError([source.diagnostic(("masthead", "date"), f"masthead.date: {masthead['date']}: the next issue's date "
+                                              "would be past the year 9999; correct the date")]) from None
     stem = f"{date.year}-{number}" if number and re.fullmatch(r"\d{4}-\d{1,3}", latest.stem) else date.isoformat()
     target = latest.parent / f"{stem}.yaml"
     if target.exists():

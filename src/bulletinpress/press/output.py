@@ -18,9 +18,16 @@ CHUNK = 1 << 16
 
 
 def _write_atomic(target: Path, data: bytes, expected: bytes | None) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_file():  # -o /dev/null, -o a folder's name
+        raise UsageError(f"{target} is not a regular file: give -o a file name or a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(f"{target.parent} is a file, not a folder: choose another place for the output") from None
+    except OSError as exc:
+        raise UsageError(f"cannot make the folder {target.parent}: {exc.strerror or exc}") from None
     _sweep(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{_short(target.name)}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             _write_all(handle, data)
@@ -74,11 +81,20 @@ def _write_all(handle, data: bytes) -> None:
         handle.write(view[start : start + CHUNK])
 
 
+def _short(name: str) -> str:
+    """The target's name in its temp file's, shortened when the two together would pass the
+    file system's 255 bytes (an issue named with 80 Chinese characters is 240)."""
+    import hashlib
+
+    return name if len(name.encode()) <= 150 else "bp-" + hashlib.sha1(name.encode()).hexdigest()[:16]
+
+
 def _sweep(target: Path) -> None:
     """Temp files left by a build that was killed: only those whose writer is gone (its
     process id is in the name), never one another build is still writing."""
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):
-        pid = stale.name[len(target.name) + 2 :].split(".")[0]
+    short = _short(target.name)
+    for stale in target.parent.glob(f".{short}.*.tmp"):
+        pid = stale.name[len(short) + 2 :].split(".")[0]
         if not pid.isdigit() or not _alive(int(pid)):
             stale.unlink(missing_ok=True)
 

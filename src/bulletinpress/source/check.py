@@ -28,7 +28,13 @@ def images(source: Source, issue: Issue, project: Project) -> list[Diagnostic]:
     problems = []
     issue_dir = source.path.resolve().parent
     for loc, image in image_locs(issue):
-        path = (issue_dir / image.src).resolve()
+        try:
+            path = (issue_dir / image.src).resolve()
+            path.is_file()
+        except (OSError, RuntimeError, ValueError) as exc:  # a name too long, a loop of links
+            problems.append(source.diagnostic(loc, f"{dotted(loc)}: photo '{image.src[:80]}' cannot be followed: "
+                                              f"{getattr(exc, 'strerror', None) or exc}"))
+            continue
         if not path.is_relative_to(project.root):
             problems.append(source.diagnostic(loc, f"{dotted(loc)}: '{image.src}' is outside the bulletin project ({project.root}); photos must be inside it"))
         elif not path.is_file():
