@@ -234,3 +234,19 @@ def test_the_next_issue_after_the_year_9999_is_a_clear_error(project):
     write_issue(project, "layout: briefing\n" + MINIMAL.replace("2024-12-06", "9999-12-30"), "last.yaml")
     run = run_cli("new", cwd=project)
     assert run.code == 1 and "past the year 9999" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("sheet", ["/etc/hostname", "../../../../etc/hostname", "out.css"])
+def test_a_layouts_stylesheet_never_leaves_the_style_folders(project, tmp_path, sheet):
+    outside = tmp_path / "secret.css"
+    outside.write_text("/* secret */", encoding="utf-8")
+    (project / "styles").mkdir()
+    (project / "styles" / "out.css").symlink_to(outside)
+    layout = project / "layouts" / "odd"
+    layout.mkdir(parents=True)
+    (layout / "layout.yaml").write_text(f"page_size: A4\nstylesheets: ['{sheet}']\n", encoding="utf-8")
+    (layout / "issue.html").write_text("<p>{{ masthead.title }}</p>", encoding="utf-8")
+    path = write_issue(project, "layout: odd\n" + MINIMAL)
+    run = run_cli("build", path, "--format", "html", "-o", project / "x.html")
+    assert run.code == 1 and "not found" in run.stderr, run.stderr
+    assert not (project / "x.html").exists()

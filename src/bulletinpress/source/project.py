@@ -65,7 +65,24 @@ class Project:
         return sorted({p.parent.name for d in self.layout_dirs for p in d.glob("*/layout.yaml")})
 
     def find_style(self, name: str) -> Path | None:
-        return next((d / name for d in self.style_dirs if (d / name).is_file()), None)
+        """A stylesheet by name in the style folders; a name that leaves its folder (an
+        absolute path, `../`, a symbolic link out of it) is no stylesheet of the project's."""
+        for folder in self.style_dirs:
+            found = _inside(folder, name)
+            if found is not None:
+                return found
+        return None
+
+
+def _inside(folder: Path, name: str) -> Path | None:
+    """`folder / name` when it is a file that resolves inside `folder`, else None."""
+    try:
+        candidate = (folder / name).resolve()
+        if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
+            return folder / name
+    except (OSError, RuntimeError, ValueError):
+        pass
+    return None
 
 
 @dataclass(frozen=True)
