@@ -250,3 +250,67 @@ def test_a_layouts_stylesheet_never_leaves_the_style_folders(project, tmp_path, 
     run = run_cli("build", path, "--format", "html", "-o", project / "x.html")
     assert run.code == 1 and "not found" in run.stderr, run.stderr
     assert not (project / "x.html").exists()
+
+
+def _dying(job, force=False):
+    """A worker that is killed while building one issue (as the out-of-memory killer would)."""
+    import os
+
+    if job.path.name == "dies.yaml":
+        os._exit(9)
+    return _REAL_RUN_ONE(job, force)
+
+
+_REAL_RUN_ONE = None  # the real batch.run_one, set by the test (workers are forked with it)
+
+
+def test_a_killed_worker_fails_only_its_own_issue(project, monkeypatch):
+    global _REAL_RUN_ONE
+    from bulletinpress.desk import batch
+
+    _REAL_RUN_ONE = batch.run_one
+    monkeypatch.setattr(batch, "run_one", _dying)
+    paths = [write_issue(project, "layout: briefing\n" + MINIMAL, f"{name}.yaml") for name in ("a", "dies", "b", "c")]
+    jobs = [batch.Job(path, None, {"fmt": "html"}) for path in paths]
+    outcomes = batch.run(jobs, 2, True, lambda outcome: None)
+    failed = {o.path.name for o in outcomes if o.failed}
+    assert failed == {"dies.yaml"}, [(o.path.name, o.errors) for o in outcomes]
+    assert "the build process died" in next(o for o in outcomes if o.failed).errors[0]
+
+
+def test_terminating_a_batch_ends_its_workers(project):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    paths = [write_issue(project, SAMPLE_ZH.read_text(encoding="utf-8"), f"s{n}.yaml") for n in range(4)]
+    batch = subprocess.Popen([sys.executable, "-m", "bulletinpress", "build", *map(str, paths), "--jobs", "2", "--force"],
+                             cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        if int(stat.read().rsplit(")", 1)[1].split()[1]) == batch.pid:
+                            found.append(int(entry))
+                except (OSError, ValueError, IndexError):
+                    pass
+        return found
+
+    for _ in range(600):  # until its workers are there
+        workers = children()
+        if len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the batch started its workers"
+    batch.send_signal(signal.SIGTERM)
+    batch.wait(timeout=60)
+    for _ in range(200):
+        if not any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z" for pid in workers):
+            break
+        time.sleep(0.05)
+    alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
+    assert not alive, f"workers left running: {alive}"

@@ -209,23 +209,62 @@ def run(jobs: list[Job], workers: int, force: bool, on_done: Callable[[Outcome],
             on_done(outcome)
             outcomes.append(outcome)
         return outcomes
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = {pool.submit(run_one, job, force): job for job in jobs}
-        for future in as_completed(futures):
-            outcome = _result(future, futures[future])
-            remember_if_built(outcome)
-            on_done(outcome)
-            outcomes.append(outcome)
+    def done(outcome: Outcome) -> None:
+        remember_if_built(outcome)
+        on_done(outcome)
+        outcomes.append(outcome)
+
+    broken = _pool(jobs, min(workers, len(jobs)), force, done)
+    for job in broken:  # a worker died and took the pool with it: each of its jobs again, alone
+        _pool([job], 1, force, done, last=True)
     order = {job.path: i for i, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.path])
 
 
-def _result(future, job: Job) -> Outcome:
-    """A worker's outcome; a worker that died (killed, out of memory) fails its issue only."""
+def _pool(jobs: list[Job], workers: int, force: bool, done: Callable[[Outcome], None], last: bool = False) -> list[Job]:
+    """The jobs in a pool of worker processes; the ones a dying worker took down with it
+    (BrokenProcessPool: killed, out of memory) are returned to be run again alone — or, on
+    the `last` try, fail with that message. SIGTERM to the batch ends its workers too."""
+    import signal
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken = []
+    pool = ProcessPoolExecutor(max_workers=workers)
+    previous = signal.signal(signal.SIGTERM, _terminated) if _main_thread() else None
     try:
-        return future.result()
-    except Exception as exc:  # BrokenProcessPool and the like
-        return Outcome(job.path, errors=[f"{job.path}:1:1: error: the build process died ({type(exc).__name__}: {exc})"])
+        futures = {pool.submit(run_one, job, force): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                done(future.result())
+            except BrokenProcessPool as exc:
+                if last:
+                    done(Outcome(job.path, errors=[f"{job.path}:1:1: error: the build process died ({type(exc).__name__}: it was "
+                                                   "killed, perhaps for want of memory)"]))
+                else:
+                    broken.append(job)
+            except Exception as exc:  # noqa: BLE001 - a worker's unpicklable error and the like: its issue fails
+                done(Outcome(job.path, errors=[f"{job.path}:1:1: error: the build process failed ({type(exc).__name__}: {exc})"]))
+    except BaseException:  # interrupted or terminated: the workers go too, never left running
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    pool.shutdown()
+    return broken
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def remember_if_built(outcome: Outcome) -> None:
