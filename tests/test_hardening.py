@@ -314,3 +314,27 @@ def test_terminating_a_batch_ends_its_workers(project):
         time.sleep(0.05)
     alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
     assert not alive, f"workers left running: {alive}"
+
+
+def test_the_skip_cache_sees_what_the_page_draws(project):
+    """An image drawn inside an SVG photo and one a project stylesheet uses are part of the
+    page: changing either rebuilds the issue."""
+    from PIL import Image
+
+    (project / "photos").mkdir()
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(project / "photos" / "inner.png")
+    (project / "photos" / "outer.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="400" height="300">'
+        '<image xlink:href="inner.png" width="400" height="300"/></svg>', encoding="utf-8")
+    (project / "styles").mkdir()
+    Image.new("RGB", (10, 10), (0, 0, 200)).save(project / "styles" / "paper.png")
+    (project / "styles" / "briefing.css").write_text(
+        (SAMPLE_ZH.parents[1] / "styles" / "briefing.css").read_text(encoding="utf-8") + "\nbody { background: url(paper.png); }\n",
+        encoding="utf-8")
+    path = write_issue(project, "layout: briefing\n" + MINIMAL.replace("body: 正文。}", "body: 正文。, images: [{src: ../photos/outer.svg}]}"))
+    assert run_cli("build", path).code == 0
+    assert "unchanged, skipped" in run_cli("build", path).stderr
+    Image.new("RGB", (40, 30), (0, 200, 0)).save(project / "photos" / "inner.png")
+    assert "unchanged" not in run_cli("build", path).stderr, "the SVG's image changed"
+    Image.new("RGB", (10, 10), (0, 200, 200)).save(project / "styles" / "paper.png")
+    assert "unchanged" not in run_cli("build", path).stderr, "the stylesheet's image changed"

@@ -61,15 +61,40 @@ def fingerprint(path: Path, options: dict):
     checked = api.check(path, layout=options.get("layout"), style=options.get("style"))
     digest = hashlib.sha256(f"{tool_key()}|{sorted((k, str(v)) for k, v in options.items())}".encode())
     digest.update(repr(_font_files(tuple(sorted({f for fs in checked.layout.fonts.values() for f in fs})))).encode())
-    files = [path, checked.project.root / "bulletinpress.yaml"]
-    files += [(path.resolve().parent / image.src) for _, image in image_locs(checked.issue)]
+    digest.update(checked.source.text.encode())  # the text that was checked is the text built, whatever is saved since
+    files = [checked.project.root / "bulletinpress.yaml"]
+    photos = [(path.resolve().parent / image.src) for _, image in image_locs(checked.issue)]
+    root = checked.project.root
+    files += photos + [found for photo in photos for found in _referenced(photo, _SVG_REF, root)]
     for folder in list(checked.project.layout_dirs) + list(checked.project.style_dirs):
-        files += sorted(p for p in folder.rglob("*") if p.is_file())
+        sheets = sorted(p for p in folder.rglob("*") if p.is_file())
+        files += sheets + [found for sheet in sheets if sheet.suffix == ".css" for found in _referenced(sheet, _CSS_URL, root)]
     for file in files:
         digest.update(str(file).encode())
         digest.update(file.read_bytes() if file.is_file() else b"-")
     target = checked.project.build_dir / (path.stem + api.FORMATS.get(options.get("fmt", "pdf"), ".pdf"))
     return digest.hexdigest(), target, checked
+
+
+#: what a page draws besides its photos: images an SVG photo draws, images a stylesheet uses
+_SVG_REF = re.compile(rb"""(?:xlink:)?href\s*=\s*["']([^"'#][^"']*)["']""")
+_CSS_URL = re.compile(rb"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
+
+
+def _referenced(file: Path, pattern: re.Pattern, root: Path) -> list[Path]:
+    """The project's files an SVG or a stylesheet refers to (relative to it): a change to one
+    is a change to the page, so it is part of the fingerprint (nothing outside the project is
+    read: the build would refuse it anyway)."""
+    if file.suffix.lower() not in (".svg", ".css") or not file.is_file():
+        return []
+    found = []
+    for match in pattern.finditer(file.read_bytes()[:4 * 2**20]):
+        ref = match.group(1).decode("utf-8", "replace").strip()
+        if ref and not re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I):  # not data:, http:, file:
+            target = (file.parent / ref.split("#")[0]).resolve()
+            if target.is_relative_to(root.resolve()):
+                found.append(target)
+    return found
 
 
 @lru_cache(maxsize=1)
