@@ -338,3 +338,50 @@ def test_the_skip_cache_sees_what_the_page_draws(project):
     assert "unchanged" not in run_cli("build", path).stderr, "the SVG's image changed"
     Image.new("RGB", (10, 10), (0, 200, 200)).save(project / "styles" / "paper.png")
     assert "unchanged" not in run_cli("build", path).stderr, "the stylesheet's image changed"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_an_issue_that_is_not_a_file_is_refused_at_once(project, kind):
+    import os
+
+    path = project / "issues" / "odd.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    for command in ("check", "new"):
+        run = run_cli(command, *( [path] if command == "check" else []), cwd=project)
+        assert run.code in (1, 2) and "not a regular file" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_settings_and_templates_linked_from_outside_are_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "bulletinpress.yaml").write_text("layout: briefing\n", encoding="utf-8")
+    (project / "bulletinpress.yaml").unlink()
+    (project / "bulletinpress.yaml").symlink_to(outside / "bulletinpress.yaml")
+    path = write_issue(project, MINIMAL)
+    run = run_cli("check", path)
+    assert run.code == 1 and "outside the project" in run.stderr, run.stderr
+    (project / "bulletinpress.yaml").unlink()
+    (project / "bulletinpress.yaml").write_text("layout: briefing\n", encoding="utf-8")
+    (outside / "secret.html").write_text("SECRET", encoding="utf-8")
+    layout = project / "layouts" / "linked"
+    layout.mkdir(parents=True)
+    (layout / "layout.yaml").write_text("page_size: A4\nstylesheets: []\n", encoding="utf-8")
+    (layout / "issue.html").symlink_to(outside / "secret.html")
+    path = write_issue(project, "layout: linked\n" + MINIMAL, "linked.yaml")
+    run = run_cli("build", path, "--format", "html", "-o", project / "linked.html")
+    assert run.code == 1 and not (project / "linked.html").exists(), run.stderr
+
+
+def test_serve_on_a_port_that_is_taken_says_so(project):
+    import socket
+
+    path = write_issue(project, "layout: briefing\n" + MINIMAL)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        from bulletinpress.errors import UsageError
+
+        with pytest.raises(UsageError, match="choose another port"):
+            serve.serve(path, port=taken.getsockname()[1])

@@ -18,13 +18,25 @@ def environment(layout_dirs: tuple[Path, ...]) -> jinja2.Environment:
     Sandboxed: a project's templates present data and need nothing else, so a template
     written to reach Python's internals (`cycler.__init__.__globals__.os`) is refused."""
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
+        loader=_InsideLoader([str(d) for d in layout_dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+class _InsideLoader(jinja2.FileSystemLoader):
+    """Templates only from inside the layout folders: one reached through a symbolic link
+    that leaves them is not found (a project's layouts never read the rest of the disk)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(f"{template} (a link out of the layout folders)")
+        return source, filename, uptodate
 
 
 def render(layout_dirs: list[Path], template: str, context: dict[str, Any]) -> str:

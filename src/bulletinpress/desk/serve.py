@@ -159,7 +159,12 @@ def serve(issue: Path, host: str = "127.0.0.1", port: int = 8000, layout: str | 
 
     preview = Preview(issue, layout, style)
     preview.rebuild()
-    server = ThreadingHTTPServer((host, port), make_handler(preview))
+    try:
+        server = ThreadingHTTPServer((host, port), make_handler(preview))
+    except OSError as exc:  # the port taken, or not ours to take
+        from ..errors import UsageError
+
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another port with --port") from None
     stop = threading.Event()
     project = Project.of_issue(issue)
     try:

@@ -118,6 +118,11 @@ def _looks_like_gb18030(raw: bytes) -> bool:
 def read(path: Path) -> Source:
     """Read and parse one issue file; YAML syntax errors are fatal, duplicate keys are collected."""
     try:
+        import stat
+
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):  # a FIFO would hang the read, /dev/zero fill the memory
+            raise ContentError([Diagnostic(path, 1, 1, "not a regular file (a pipe, a device or a folder): an issue or settings file must be a file")])
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ContentError(

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import load
-from ..errors import ContentError
+from ..errors import ContentError, Diagnostic
 from .model import Distribution, Name, Text
 
 FILENAME = "bulletinpress.yaml"
@@ -45,8 +45,11 @@ def read(root: Path) -> tuple[Settings, dict[str, Any], load.Source | None]:
     """The project's settings, their raw data (to merge under an issue's) and their source
     (to report problems in the settings at their own file's lines); defaults if none."""
     path = root / FILENAME
-    if not path.is_file():
+    if not path.exists():
         return Settings(), {}, None
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ContentError([Diagnostic(path, 1, 1, f"{FILENAME} is a link to a file outside the project ({path.resolve()}): "
+                                       "settings are read only from inside it; copy the file into the project")])
     from .validate import diagnostics_for
 
     source = load.read(path)
