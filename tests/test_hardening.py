@@ -385,3 +385,18 @@ def test_serve_on_a_port_that_is_taken_says_so(project):
 
         with pytest.raises(UsageError, match="choose another port"):
             serve.serve(path, port=taken.getsockname()[1])
+
+
+@pytest.mark.parametrize("name", ["a#1.jpg", "50%.jpg", "问题?.jpg", "a%2eb.jpg", "two words.jpg"])
+def test_photo_names_that_look_like_addresses_print(project, name, tmp_path):
+    import pymupdf
+    from PIL import Image
+
+    (project / "photos").mkdir()
+    Image.new("RGB", (1200, 900), (90, 120, 150)).save(project / "photos" / name, "JPEG")
+    path = write_issue(project, "layout: briefing\n" + MINIMAL.replace("body: 正文。}", f"body: 正文。, images: [{{src: '../photos/{name}'}}]}}"))
+    target = tmp_path / "out.pdf"
+    run = run_cli("build", path, "-o", target)
+    assert run.code == 0, run.stderr
+    with pymupdf.open(target) as pdf:
+        assert pdf[0].get_images(), "the photo is printed"

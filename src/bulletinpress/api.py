@@ -495,8 +495,10 @@ def _image_resolution(checked: Checked, images) -> list[Diagnostic]:
     issue_dir = checked.source.path.resolve().parent
     by_path = {(issue_dir / image.src).resolve(): loc for loc, image in checks.image_locs(checked.issue)}
     problems, errors = [], []
+    from urllib.parse import unquote, urlsplit
+
     for placed in images:
-        loc = by_path.get((issue_dir / placed.src).resolve(), ())
+        loc = by_path.get((issue_dir / unquote(urlsplit(placed.src).path)).resolve(), ())
         where = f"{load.dotted(loc)}: photo '{placed.src}' ({_article_name(checked.issue, loc[:2]).strip(' ()') or placed.loc})"
         if placed.ppi < ERROR_PPI:
             errors.append(checked.source.diagnostic(loc, f"{where} prints at {placed.ppi:.0f} ppi; at least {ERROR_PPI} needed (300 for good print): use a larger photo or print it smaller"))

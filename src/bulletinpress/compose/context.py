@@ -247,8 +247,10 @@ def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embe
     if embed:  # the web edition carries its photos: one file to upload or paste
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         src = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-    else:
-        src = Path(os.path.relpath(path, asset_base.resolve())).as_posix()
+    else:  # an address: a photo named a#1.jpg, 50%.jpg or 问题?.jpg is that file, not a fragment or a query
+        from urllib.parse import quote
+
+        src = quote(Path(os.path.relpath(path, asset_base.resolve())).as_posix(), safe="/")
     caption = _one_line(image.caption, language)
     plain = markup.join_lines(image.caption.split("\n"), language) if image.caption else ""
     return Figure(src=src, caption=caption, credit=credit_line(image.credit, language), alt=plain, pixels=_pixels(path), crop=crop)
