@@ -119,13 +119,16 @@ def _measured(part: paginate.Part) -> bool:
 
 
 def _settle(planner: paginate.Planner, sheet: paginate.Sheet, cutter: Cutter):
-    """The measured cut that fills the page: first where the estimate put it, then a binary
-    search over the lines the rules allow; the nearest is kept when none fills it exactly."""
+    """The measured cut that fills the page: first where the estimate put it, then stepping
+    by about the lines the page is off by (its excess over a line, times the grid's columns)
+    until the excess changes sign, then halving between the two; the nearest is kept when
+    none fills it exactly. The estimate is close, so a few measured tries serve."""
     whole, estimate = sheet.jumped
     before = sheet.pieces[:-1]
     total = whole.flows["col"].count
     low, high = max(paginate.JUMP_LINES, math.ceil(total / 3)), total - paginate.JUMP_LINES
     lines, nearest = min(max(estimate, low), high), None
+    line = whole.flows["col"].line_height
     for _ in range(TRIES):
         parts = cutter.parts(whole, lines, sheet.frame.index)
         if parts is None:
@@ -139,8 +142,30 @@ def _settle(planner: paginate.Planner, sheet: paginate.Sheet, cutter: Cutter):
         low, high = (lines + 1, high) if tried.excess < 0 else (low, lines - 1)
         if low > high:
             break
-        lines = (low + high) // 2
+        step = max(1, round(abs(tried.excess) / line * planner.grid.columns * 0.8))
+        guess = lines + step if tried.excess < 0 else lines - step
+        lines = guess if low <= guess <= high else (low + high) // 2
+    if nearest is not None and not nearest[0].fits:  # a block fills its columns only at some cuts: the neighbours
+        nearest = _neighbours(planner, sheet, cutter, nearest) or nearest
     return _aligned(planner, nearest, before, cutter) if nearest and nearest[0].fits else nearest
+
+
+def _neighbours(planner: paginate.Planner, sheet: paginate.Sheet, cutter: Cutter, nearest: tuple):
+    """The cuts a line or three either side of the nearest one: a block of several text
+    columns passes only when its last column is at most a line short, so the cuts that fill
+    the page lie a few lines apart."""
+    whole, _ = sheet.jumped
+    centre = nearest[0].jumped[1]
+    for offset in (-1, 1, -2, 2, -3, 3):
+        lines = centre + offset
+        if lines < paginate.JUMP_LINES or whole.flows["col"].count - lines < paginate.JUMP_LINES:
+            continue
+        parts = cutter.parts(whole, lines, sheet.frame.index)
+        tried = planner.sheet(sheet.frame, sheet.pieces[:-1] + (parts[0],)) if parts else None
+        if tried is not None and tried.fits:
+            tried.following, tried.jumped = sheet.following, (whole, lines)
+            return tried, parts[1]
+    return None
 
 
 def _aligned(planner: paginate.Planner, settled: tuple, before: tuple, cutter: Cutter) -> tuple:

@@ -35,7 +35,7 @@ TRIES = 4
 #: a continuation head's title, as a share of the layout's title size at its span
 TAIL_TITLE = 0.8
 #: white at a page's foot (pt) that nobody sees: the page counts as full
-HAIR = 1.5
+HAIR = 3.0
 OVER_HAIR = 0.4
 #: the most pages a layout without a fixed number makes
 MOST_PAGES = 48
@@ -273,7 +273,7 @@ def cut(piece: arrange.Piece, lines: int, grid: arrange.Grid) -> tuple[Part, Par
     """The piece's first `lines` lines (of a basic column) and the rest, each measure cut at
     the same character; the rest under a smaller headline, without photos."""
     chars = sum(piece.flows["col"].chars[:lines])
-    head_flows = {name: _taken(flow, chars) for name, flow in piece.flows.items()}
+    head_flows = {name: _marked(_taken(flow, chars)) for name, flow in piece.flows.items()}
     tail_flows = {name: _dropped(flow, chars) for name, flow in piece.flows.items() if name == "col" or piece.kind != "lead"}
     base = {f.name: getattr(piece, f.name) for f in arrange.Piece.__dataclass_fields__.values() if f.name != "cache"}
     first = Part(**{**base, "flows": head_flows}, whole=piece, lines=lines, first=True)
@@ -292,6 +292,14 @@ def _taken(flow: arrange.Flow, chars: int) -> arrange.Flow:
         total += flow.chars[count] if count < len(flow.chars) else 0
         count += 1
     return arrange.Flow(flow.lines[:count], flow.line_height, flow.chars[:count])
+
+
+def _marked(flow: arrange.Flow) -> arrange.Flow:
+    """The first part's flow with the line its （下转第N版） takes, under its last line."""
+    if not flow.lines:
+        return flow
+    top, height = flow.lines[-1]
+    return arrange.Flow(flow.lines + ((top + height, flow.line_height),), flow.line_height, flow.chars + (6,))
 
 
 def _dropped(flow: arrange.Flow, chars: int) -> arrange.Flow:

@@ -25,10 +25,19 @@ class Planned:
     plan: paginate.Plan
     pieces: tuple
     size: measuring.Sizes
+    planner: paginate.Planner | None = None
+    cutter: jumps.Cutter | None = None
 
     @property
     def fits(self) -> bool:
         return self.plan.fits
+
+    def settled(self) -> "Planned":
+        """The plan with its jumps cut in the text and measured (jumps.py): done only for the
+        plan that is printed, as each cut is a measuring pass of its article."""
+        if self.planner is None or not any(s.jumped for s in self.plan.sheets):
+            return self
+        return replace(self, plan=jumps.settle(self.planner, self.plan, self.cutter), planner=None)
 
 
 def compose(ctx: dict, settings, area: tuple[float, float], measurer, count: int | None,
@@ -44,6 +53,8 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, count: int
         planned = _planned(ctx, settings, grid, size, measurer, count, more=False)
         if not planned.fits and any(s.excess > 0 or not s.frame.last for s in planned.plan.sheets if not s.fits):
             planned = _planned(ctx, settings, grid, size, measurer, count, more=True)  # the rarer ways may serve
+        if planned.fits:
+            planned = planned.settled()
         if planned.fits:
             return _composition(planned, ctx, grid, settings, [])
         nearest = planned if nearest is None or planned.plan.rank < nearest.plan.rank else nearest
@@ -113,9 +124,9 @@ def _planned(ctx: dict, settings, grid: arrange.Grid, size: measuring.Sizes, mea
     best = None
     for pages in _counts(units, briefs, found, grid, count, pins):
         planner = paginate.Planner(units, briefs, grid, paginate.frames(found, grid, pages, one_page.FOOT_SAFETY), pins)
-        plan = jumps.settle(planner, planner.plan(), cutter)
+        plan = planner.plan()  # jumps estimated from the lines: settled only for the plan printed
         if best is None or plan.rank < best.plan.rank:
-            best = Planned(plan, pieces, size)
+            best = Planned(plan, pieces, size, planner, cutter)
         if plan.fits:
             break
     return best
@@ -163,6 +174,7 @@ def _misfit(planned: Planned, ctx: dict, settings, grid: arrange.Grid, measurer,
     """Pages that cannot all be filled: each one named in the editor's terms, least important
     articles first; the pages anyway when allowed (white at the foot of an under-full page;
     an over-full paper on as many pages as its copy needs)."""
+    planned = planned.settled()
     sheets = planned.plan.sheets
     over = [s for s in sheets if s.excess > 0]
     problems = [_explain(s, grid) for s in sheets if not s.fits]
