@@ -400,3 +400,22 @@ def test_photo_names_that_look_like_addresses_print(project, name, tmp_path):
     assert run.code == 0, run.stderr
     with pymupdf.open(target) as pdf:
         assert pdf[0].get_images(), "the photo is printed"
+
+
+def test_a_16_bit_grey_photo_prints_grey_not_black(project, tmp_path):
+    import pymupdf
+    from PIL import Image
+
+    (project / "photos").mkdir()
+    Image.new("I;16", (800, 600), 50000).save(project / "photos" / "grey16.png")
+    path = write_issue(project, "layout: briefing\n" + MINIMAL.replace("body: 正文。}", "body: 正文。, images: [{src: ../photos/grey16.png}]}"))
+    target = tmp_path / "grey.pdf"
+    assert run_cli("build", path, "-o", target).code == 0
+    with pymupdf.open(target) as pdf:
+        page = pdf[0]
+        [info] = page.get_image_info()
+        box = pymupdf.Rect(info["bbox"])
+        centre = pymupdf.Rect(box.x0 + box.width / 3, box.y0 + box.height / 3, box.x1 - box.width / 3, box.y1 - box.height / 3)
+        pixels = page.get_pixmap(clip=centre, colorspace=pymupdf.csGRAY)
+        shade = sum(pixels.samples) / len(pixels.samples)
+    assert shade > 150, f"the photo (50000 of 65535: a light grey) printed at {shade:.0f} of 255"
