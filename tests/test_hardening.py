@@ -419,3 +419,26 @@ def test_a_16_bit_grey_photo_prints_grey_not_black(project, tmp_path):
         pixels = page.get_pixmap(clip=centre, colorspace=pymupdf.csGRAY)
         shade = sum(pixels.samples) / len(pixels.samples)
     assert shade > 150, f"the photo (50000 of 65535: a light grey) printed at {shade:.0f} of 255"
+
+
+def test_an_svg_photo_prints_in_the_composed_newspaper(project, tmp_path):
+    """check passed every SVG photo and the newspaper refused them all (a crop of pixels an
+    SVG does not have); its own proportions from its width and height."""
+    import pymupdf
+    import yaml
+
+    from bulletinpress.compose.context import _pixels
+
+    (project / "photos").mkdir()
+    svg = project / "photos" / "chart.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="#3a6"/></svg>',
+                   encoding="utf-8")
+    assert _pixels(svg) == (400, 300)
+    data = yaml.safe_load(SAMPLE_ZH.read_text(encoding="utf-8"))
+    data["reports"][1]["images"] = [{"src": "../photos/chart.svg", "caption": "图为示意图"}]
+    path = write_issue(project, yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "svg.yaml")
+    run = run_cli("build", path, "-o", tmp_path / "svg.pdf")
+    assert run.code == 0, run.stderr
+    with pymupdf.open(tmp_path / "svg.pdf") as pdf:
+        fills = [d for d in pdf[0].get_drawings() if d.get("fill") and abs(d["fill"][0] - 0.2) < 0.02 and abs(d["fill"][1] - 0.667) < 0.02]
+        assert fills, "the SVG's green rectangle is drawn"

@@ -232,7 +232,10 @@ def _crop(article: Article) -> str:
 
 
 def _pixels(path: Path) -> tuple[int, int]:
-    """A photo's size in pixels, from its header (the file was checked readable)."""
+    """A photo's size in pixels, from its header (the file was checked readable); an SVG's
+    from its width and height or viewBox, so the composer gives it its own proportions."""
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
     try:
         from PIL import Image as PILImage
 
@@ -240,6 +243,24 @@ def _pixels(path: Path) -> tuple[int, int]:
             return img.size
     except Exception:  # an SVG, or anything PIL cannot size: a square the composer can scale
         return (1000, 1000)
+
+
+def _svg_size(path: Path) -> tuple[int, int]:
+    import re
+
+    head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    root = re.search(r"<svg\b[^>]*>", head, re.S)
+    tag = root.group() if root else ""
+    box = re.search(r"viewBox\s*=\s*[\"']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)", tag)
+    size = [re.search(rf"\b{name}\s*=\s*[\"']\s*([\d.]+)", tag) for name in ("width", "height")]
+    try:
+        if all(size):
+            return max(1, round(float(size[0].group(1)))), max(1, round(float(size[1].group(1))))
+        if box:
+            return max(1, round(float(box.group(1)))), max(1, round(float(box.group(2))))
+    except ValueError:
+        pass
+    return (1000, 1000)
 
 
 def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embed: bool = False, crop: str = "50% 50%") -> Figure:

@@ -343,8 +343,8 @@ def cropped(figure, width: float, height: float) -> str:
     w, h = min(pixels_w, round(width / scale)), min(pixels_h, round(height / scale))
     across, down = (float(v.rstrip("%")) / 100 for v in figure.crop.split())
     x, y = round((pixels_w - w) * across), round((pixels_h - h) * down)
-    if (w, h) == (pixels_w, pixels_h) or figure.src.startswith("data:"):
-        return figure.src
+    if (w, h) == (pixels_w, pixels_h) or figure.src.startswith("data:") or figure.src.lower().endswith(".svg"):
+        return figure.src  # an SVG has no pixels to cut: its frame clips it (object-fit: cover)
     return f"{figure.src}#crop={x},{y},{w},{h}"
 
 
