@@ -156,7 +156,13 @@ def remember(outcome: Outcome) -> None:
     except (OSError, ValueError):
         data = {}
     data[outcome.output.name] = {"key": outcome.fingerprint, "warnings": outcome.warnings}
-    cache.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    from ..errors import BulletinError
+    from ..press.output import write_atomic
+
+    try:  # whole or not at all: a full disk leaves the last cache, never half of one
+        write_atomic(cache, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+    except BulletinError:
+        pass  # the cache only saves time: the next build builds the issue again
 
 
 def release_memory() -> None:
