@@ -6,16 +6,14 @@ would call an internal error. A few hundred cases here; `bench/` may run more.""
 from __future__ import annotations
 
 import string
-import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulletinpress import api
-from bulletinpress.desk import serve
 from bulletinpress.errors import BulletinError
-from conftest import SAMPLE_ZH, write_issue
+from conftest import write_issue
 
 FIELDS = ["masthead", "title", "date", "lead", "reports", "body", "district", "images", "src", "briefs", "items",
           "pages", "page", "span", "position", "layout", "style", "language", "distribution", "copies", "number"]
@@ -72,14 +70,11 @@ def test_random_photo_bytes_are_read_or_refused(project, kind, tail):
 
 @pytest.fixture(scope="module")
 def preview_port(tmp_path_factory):
+    from test_hardening import previewing
+
     project = tmp_path_factory.mktemp("fuzz-serve")
     (project / "issues").mkdir()
-    path = write_issue(project, SAMPLE_ZH.read_text(encoding="utf-8").replace("layout: newspaper", "layout: briefing"), "s.yaml")
-    server = serve.serve(path, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.stop_event.set()
-    server.shutdown()
+    yield from previewing(project)
 
 
 @settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -38,14 +38,19 @@ def test_a_template_cannot_reach_python(project):
     assert not (project / "out.html").exists() or "pwned" not in (project / "out.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def preview_server(project):
+def previewing(project):
+    """The preview of the sample (as a briefing) served on a free port: yields the port."""
     path = write_issue(project, SAMPLE_ZH.read_text(encoding="utf-8").replace("layout: newspaper", "layout: briefing"), "sample.yaml")
     server = serve.serve(path, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.server_address[1]
     server.stop_event.set()
     server.shutdown()
+
+
+@pytest.fixture
+def preview_server(project):
+    yield from previewing(project)
 
 
 def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
