@@ -43,7 +43,7 @@ class Cutter:
         first = self._piece(f"{key}#first", first_story, whole, found)
         rest = one_page.report_piece(f"{key}#rest", rest_story, found, self.size, self.settings, self.grid, {}, self.more,
                                      title_scale=paginate.TAIL_TITLE)
-        return _part(first, whole, lines, True), _part(rest, whole, lines, False)
+        return paginate.Part.of(first, whole, lines, True), paginate.Part.of(rest, whole, lines, False)
 
     def _requests(self, key: str, story, kind: str) -> list:
         if kind == "lead":
@@ -57,11 +57,6 @@ class Cutter:
             piece = one_page.report_piece(key, story, found, self.size, self.settings, self.grid,
                                           self.ctx["hints"].get(whole.loc, {}), self.more)
         return replace(piece, span=whole.span, position=whole.position, photo_size=whole.photo_size, cache={})
-
-
-def _part(piece: arrange.Piece, whole: arrange.Piece, lines: int, first: bool) -> paginate.Part:
-    fields = {name: getattr(piece, name) for name in arrange.Piece.__dataclass_fields__ if name != "cache"}
-    return paginate.Part(**fields, whole=whole, lines=lines, first=first)
 
 
 def settle(planner: paginate.Planner, plan: paginate.Plan, cutter: Cutter) -> paginate.Plan:

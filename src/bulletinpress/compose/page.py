@@ -80,7 +80,7 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, options: O
     for step in range(len(settings.chars)):
         size = measuring.sizes(settings, grid, step)
         found = measurer(measuring.requests(ctx, settings, grid, size), grid.width)
-        pieces = _pieces(ctx, found, size, settings, grid)
+        pieces = measured_pieces(ctx, found, size, settings, grid)
         try:
             try:
                 page, score, look = _page(pieces, found, grid)
@@ -90,7 +90,7 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, options: O
             if rarer:  # the rarer ways may serve
                 wraps = {(p.loc, k) for p in _all(pieces) for k, n in p.title_lines.items() if n > p.forced_lines}
                 found = measurer(measuring.requests(ctx, settings, grid, size, more=True, wraps=wraps), grid.width)
-                pieces = _pieces(ctx, found, size, settings, grid, more=True)
+                pieces = measured_pieces(ctx, found, size, settings, grid, more=True)
                 page, score, look = _page(pieces, found, grid)
         except arrange.Misfit as misfit:
             last_error = misfit
@@ -103,8 +103,8 @@ def compose(ctx: dict, settings, area: tuple[float, float], measurer, options: O
         if look < GOOD or step == len(settings.chars) - 1 or best[2].step < step - 1:
             break  # it looks good enough (larger type would only stretch less), or two steps made it no better
     if best is not None:
-        view = _view(best[1], grid, best[2], settings)
-        return Composition([view], _too_wide(view) + _long_titles(view, settings.title_lines), best[2].step)
+        view = page_view(best[1], grid, best[2], settings)
+        return Composition([view], too_wide(view) + long_titles(view, settings.title_lines), best[2].step)
     return _misfit(last_error, pieces, found, grid, size, settings, options.allow_overflow, options.white_allowed)
 
 
@@ -139,11 +139,11 @@ def _misfit(misfit, pieces, found, grid, size, settings, allow_overflow: bool, a
     problem = fit.explain(misfit, lead, reports, grid)
     if misfit.excess > 0 and allow_overflow:
         pages = _overflowing(pieces, found, grid)
-        return Composition([_view(p, grid, size, settings) for p in pages], [problem.as_warning()], size.step)
+        return Composition([page_view(p, grid, size, settings) for p in pages], [problem.as_warning()], size.step)
     if misfit.excess < 0 and allow_underfill:
         top, bottom = _bounds(found, grid, True)
         page = arrange.place(misfit.rows, grid, top, bottom)
-        return Composition([_view(page, grid, size, settings)], [problem.as_warning()], size.step)
+        return Composition([page_view(page, grid, size, settings)], [problem.as_warning()], size.step)
     return Composition([], [problem], size.step)
 
 
@@ -222,7 +222,7 @@ def _closest(lead, reports, briefs, grid, area) -> list[arrange.Row]:
         return misfit.rows
 
 
-def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid, more: bool = False):
+def measured_pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arrange.Grid, more: bool = False):
     """The measured lead, reports and briefs as the search's pieces."""
     leading = settings.leading[1]
     lead = lead_piece("lead", ctx["lead"], found, size, settings, grid, more) if ctx["lead"] is not None else None
@@ -230,8 +230,8 @@ def _pieces(ctx: dict, found: dict, size: measuring.Sizes, settings, grid: arran
                for index, story in enumerate(ctx["reports"])]
     briefs = None
     if ctx["briefs"] is not None:
-        flows = {"briefs": _flow(found[f"briefs:flow:briefs:{size.step}"], size.body * leading)}
-        flows.update({f"briefs{n}": _flow(found[f"briefs:flow:briefs{n}:{size.step}"], size.body * leading)
+        flows = {"briefs": as_flow(found[f"briefs:flow:briefs:{size.step}"], size.body * leading)}
+        flows.update({f"briefs{n}": as_flow(found[f"briefs:flow:briefs{n}:{size.step}"], size.body * leading)
                       for n in measuring.BRIEFS_VARIANTS if more and n != settings.briefs.columns})
         briefs = arrange.Piece("briefs", "briefs", {grid.columns: found["briefs:head"].height}, flows,
                                chars=sum(len(str(i)) for i in ctx["briefs"].items), story=ctx["briefs"])
@@ -242,9 +242,9 @@ def lead_piece(key: str, story, found: dict, size: measuring.Sizes, settings, gr
                more: bool = False) -> arrange.Piece:
     """The measured lead (or a jumped lead's first part, measured under `key`) as a piece."""
     leading = settings.leading[1]
-    flows = {"lead": _flow(found[f"{key}:flow:lead:{size.step}"], size.lead * leading),
-             "col": _flow(found[f"{key}:flow:col:{size.step}"], size.body * leading)}
-    flows.update({name: _flow(found[f"{key}:flow:{name}:{size.step}"], size.lead * leading)
+    flows = {"lead": as_flow(found[f"{key}:flow:lead:{size.step}"], size.lead * leading),
+             "col": as_flow(found[f"{key}:flow:col:{size.step}"], size.body * leading)}
+    flows.update({name: as_flow(found[f"{key}:flow:{name}:{size.step}"], size.lead * leading)
                   for name, _ in measuring.variants(grid, measuring.lead_variants(more))})
     spans = measuring.lead_spans(grid)
     heads, title_lines, scales = _heads(key, found, spans, len(story.title_lines))
@@ -258,8 +258,8 @@ def report_piece(key: str, story, found: dict, size: measuring.Sizes, settings, 
     leading = settings.leading[1]
     spans = measuring.report_spans(grid)
     heads, title_lines, scales = _heads(key, found, spans, len(story.title_lines))
-    flows = {"col": _flow(found[f"{key}:flow:col:{size.step}"], size.body * leading),
-             **{name: _flow(found[f"{key}:flow:{name}:{size.step}"], size.body * leading)
+    flows = {"col": as_flow(found[f"{key}:flow:col:{size.step}"], size.body * leading),
+             **{name: as_flow(found[f"{key}:flow:{name}:{size.step}"], size.body * leading)
                 for name, _ in measuring.variants(grid, measuring.report_variants(more))}}
     return arrange.Piece(
         story.loc, "report", heads, flows, _photos(story, key, found, spans), _chars(story),
@@ -291,7 +291,7 @@ def _heads(loc: str, found: dict, spans, forced: int):
     return heads, lines, scales
 
 
-def _flow(measured, line_height: float) -> arrange.Flow:
+def as_flow(measured, line_height: float) -> arrange.Flow:
     return arrange.Flow(tuple((top, height) for top, height, _ in measured.lines), line_height,
                         tuple(chars for _, _, chars in measured.lines))
 
@@ -309,7 +309,7 @@ def _chars(story) -> int:
     return sum(len(re.sub(r"<[^>]+>", "", str(p))) for p in story.paragraphs)
 
 
-def _view(page: arrange.Page, grid: arrange.Grid, size: measuring.Sizes, settings) -> PageView:
+def page_view(page: arrange.Page, grid: arrange.Grid, size: measuring.Sizes, settings) -> PageView:
     blocks = [_block(b, grid, size, settings) for b in page.blocks]
     return PageView(round(grid.height, 3), round(page.bottom + grid.gap, 3), blocks,
                     [arrange.Rule(*(round(v, 3) for v in (r.x, r.y, r.length)), r.vertical) for r in page.rules], page.fill)
@@ -352,7 +352,7 @@ _RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/'’&+\-_?=%#~]{12,}")
 _BREAKS = re.compile(r"[/.\-_?&=]")
 
 
-def _too_wide(view: PageView) -> list:
+def too_wide(view: PageView) -> list:
     """A warning for each Latin run that no column of its block can hold, even broken at
     its / . - _ ? & = and hyphenated if it is a word: it is broken anywhere (styles/base.css,
     overflow-wrap), never run across the gap — but the editor should know."""
@@ -372,7 +372,7 @@ def _too_wide(view: PageView) -> list:
     return found
 
 
-def _long_titles(view: PageView, most: int) -> list:
+def long_titles(view: PageView, most: int) -> list:
     """A title that takes more lines than the layout allows in its block, even balanced and a
     size down: a warning at the title, so the editor can shorten it or break it."""
     return [fit.Problem(fit._loc(f"{b.story.loc}.title"), f"the title takes {len(b.title_lines)} lines in its block "

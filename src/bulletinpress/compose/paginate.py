@@ -170,9 +170,10 @@ class Planner:
         ones, the run."""
         chosen = list(carry) + [self.units[i] for i, p in self.pins.items() if p == page]
         chosen += [self.units[i] for i in self.free[start:end]]
-        return tuple(sorted(chosen, key=self._rank))
+        return tuple(sorted(chosen, key=self._file_order))
 
-    def _rank(self, piece) -> float:
+    def _file_order(self, piece) -> float:
+        """A piece's place in the file; a jumped article's parts stand just before its place."""
         index = self.order.get(id(piece))
         return index if index is not None else self.order.get(id(getattr(piece, "whole", None)), 0) - 0.5
 
@@ -268,6 +269,12 @@ class Part(arrange.Piece):
     lines: int = 0  # lines of a basic column the first part keeps
     first: bool = True
 
+    @classmethod
+    def of(cls, piece: arrange.Piece, whole: arrange.Piece, lines: int, first: bool, **changes) -> "Part":
+        """A part made of a piece's fields (its search cache left behind), with `changes`."""
+        fields = {name: getattr(piece, name) for name in arrange.Piece.__dataclass_fields__ if name != "cache"}
+        return cls(**{**fields, **changes}, whole=whole, lines=lines, first=first)
+
 
 def cut(piece: arrange.Piece, lines: int, grid: arrange.Grid) -> tuple[Part, Part]:
     """The piece's first `lines` lines (of a basic column) and the rest, each measure cut at
@@ -275,14 +282,13 @@ def cut(piece: arrange.Piece, lines: int, grid: arrange.Grid) -> tuple[Part, Par
     chars = sum(piece.flows["col"].chars[:lines])
     head_flows = {name: _marked(_taken(flow, chars)) for name, flow in piece.flows.items()}
     tail_flows = {name: _dropped(flow, chars) for name, flow in piece.flows.items() if name == "col" or piece.kind != "lead"}
-    base = {f.name: getattr(piece, f.name) for f in arrange.Piece.__dataclass_fields__.values() if f.name != "cache"}
-    first = Part(**{**base, "flows": head_flows}, whole=piece, lines=lines, first=True)
+    first = Part.of(piece, piece, lines, True, flows=head_flows)
     spans = sorted(set(range(1, grid.max_span + 1)) | {grid.columns})
     smallest = min(piece.heads.values())
     heads = {k: piece.heads.get(k, smallest) * TAIL_TITLE * 0.8 for k in spans}
-    rest = Part(**{**base, "loc": piece.loc + "+", "kind": "report", "heads": heads, "flows": tail_flows, "photos": [],
-                   "span": None, "position": None, "title_lines": {k: 1 for k in spans}, "forced_lines": 1,
-                   "title_scales": {k: TAIL_TITLE for k in spans}}, whole=piece, lines=lines, first=False)
+    rest = Part.of(piece, piece, lines, False, loc=piece.loc + "+", kind="report", heads=heads, flows=tail_flows, photos=[],
+                   span=None, position=None, title_lines={k: 1 for k in spans}, forced_lines=1,
+                   title_scales={k: TAIL_TITLE for k in spans})
     return first, rest
 
 

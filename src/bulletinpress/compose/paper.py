@@ -107,7 +107,7 @@ def _rough(requests: list[measuring.Request], found: dict) -> list[arrange.Piece
         if request.part in ("head", "briefs-head"):
             piece.heads[int(request.key.rsplit(":", 1)[1]) if request.part == "head" else 0] = measured.height
         else:
-            piece.flows[request.key.split(":")[2]] = one_page._flow(measured, request.font_size * request.line_height)
+            piece.flows[request.key.split(":")[2]] = one_page.as_flow(measured, request.font_size * request.line_height)
     return [p for p in pieces.values() if p.heads and p.flows]
 
 
@@ -115,7 +115,7 @@ def _planned(ctx: dict, settings, grid: arrange.Grid, size: measuring.Sizes, mea
     """The best plan at one body size."""
     wraps = measuring.wrapping(ctx, settings, grid, size)
     found = measurer(measuring.requests(ctx, settings, grid, size, more=more, wraps=wraps), grid.width)
-    pieces = one_page._pieces(ctx, found, size, settings, grid, more=more)
+    pieces = one_page.measured_pieces(ctx, found, size, settings, grid, more=more)
     lead, reports, briefs = pieces
     units = ([lead] if lead else []) + reports
     pins = {i: ctx["hints"].get(u.loc, {}).get("page", 1) - 1 for i, u in enumerate(units)
@@ -151,7 +151,7 @@ def _composition(planned: Planned, ctx: dict, grid: arrange.Grid, settings, prob
     if any(isinstance(p, paginate.Part) and p.story is p.whole.story for s in planned.plan.sheets for p in s.pieces):
         raise RuntimeError("a jump was planned but not cut in the text: its article would print twice")
     views = [_view(sheet, grid, size, settings, ctx) for sheet in planned.plan.sheets]
-    warnings = [w for view in views for w in one_page._too_wide(view) + one_page._long_titles(view, settings.title_lines)]
+    warnings = [w for view in views for w in one_page.too_wide(view) + one_page.long_titles(view, settings.title_lines)]
     contents = {}
     for view in views:
         for block in view.blocks:
@@ -162,7 +162,7 @@ def _composition(planned: Planned, ctx: dict, grid: arrange.Grid, settings, prob
 
 def _view(sheet: paginate.Sheet, grid: arrange.Grid, size: measuring.Sizes, settings, ctx: dict) -> one_page.PageView:
     placed = arrange.place(sheet.rows, grid, sheet.frame.top, sheet.frame.bottom)
-    view = one_page._view(placed, grid, size, settings)
+    view = one_page.page_view(placed, grid, size, settings)
     names = ctx.get("page_names") or []
     number = sheet.frame.index + 1
     return replace(view, number=number, name=names[number - 1] if number <= len(names) else "",
