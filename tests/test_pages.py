@@ -294,7 +294,7 @@ def test_an_english_lead_jumps_with_continued_lines(project, tmp_path):
     lead = "\n\n".join(numbered(900 + i, 4, "en") for i in range(14))
     reports = "".join(f"  - {{district: Branch {n}, title: Branch {n} agrees its plan, body: '{numbered(100 * n, 9, 'en')}'}}\n" for n in range(1, 6))
     path = write_issue(project, "language: en\nlayout: newsletter\nmasthead: {title: Works News, date: 2025-03-07}\n"
-                       f"lead:\n  title: A year of work on the quay\n  body: |\n" + "".join(f"    {line}\n" for line in lead.split("\n"))
+                       "lead:\n  title: A year of work on the quay\n  body: |\n" + "".join(f"    {line}\n" for line in lead.split("\n"))
                        + f"reports:\n{reports}", "quay.yaml")
     pdf, pages, run = built(path, tmp_path)
     assert "lead" in pages[1] and "lead+" in pages[2]
