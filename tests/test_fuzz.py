@@ -1,10 +1,12 @@
 """Fuzzing (issue 22): random issue files, random photo bytes and random preview requests.
 Whatever comes in, the answer is an issue checked, or a BulletinError (which the CLI prints
 as `FILE:LINE:COL: error: …` with exit 1 or 2) — never another exception, which the CLI
-would call an internal error. A few hundred cases here; `bench/` may run more."""
+would call an internal error. A few hundred cases here, the same each run; `bench/fuzz.py`
+runs many times more, new ones each run (BULLETINPRESS_FUZZ_SCALE), and weighs time and memory."""
 
 from __future__ import annotations
 
+import os
 import string
 
 import pytest
@@ -14,6 +16,15 @@ from hypothesis import strategies as st
 from bulletinpress import api
 from bulletinpress.errors import BulletinError
 from conftest import write_issue
+
+#: how many times the CI's cases to run; above 1, cases differ from run to run (bench/fuzz.py)
+SCALE = max(1, int(os.environ.get("BULLETINPRESS_FUZZ_SCALE", "1")))
+
+
+def fuzzed(examples: int):
+    """Hypothesis settings: `examples` cases in CI (the same each run), SCALE times as many in the bench."""
+    return settings(max_examples=examples * SCALE, deadline=None, derandomize=SCALE == 1,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 FIELDS = ["masthead", "title", "date", "lead", "reports", "body", "district", "images", "src", "briefs", "items",
           "pages", "page", "span", "position", "layout", "style", "language", "distribution", "copies", "number"]
@@ -28,7 +39,7 @@ def yaml_value(depth: int = 0):
                      st.dictionaries(st.sampled_from(FIELDS), st.deferred(lambda: yaml_value(depth + 1)), max_size=4))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@fuzzed(150)
 @given(st.dictionaries(st.sampled_from(FIELDS), yaml_value(), max_size=6))
 def test_random_issues_are_checked_or_refused_with_a_message(project, data):
     import yaml
@@ -40,7 +51,7 @@ def test_random_issues_are_checked_or_refused_with_a_message(project, data):
         pass
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@fuzzed(100)
 @given(st.text(alphabet=string.printable + "：，。“”《》\u3000\t", max_size=300))
 def test_random_text_as_an_issue_is_checked_or_refused(project, text):
     path = write_issue(project, text, "fuzz-text.yaml")
@@ -54,7 +65,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff\xe0"
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@fuzzed(60)
 @given(st.sampled_from([(".png", PNG), (".jpg", JPEG), (".gif", b"GIF89a"), (".svg", b"<svg")]), st.binary(max_size=400))
 def test_random_photo_bytes_are_read_or_refused(project, kind, tail):
     suffix, head = kind
@@ -77,7 +88,7 @@ def preview_port(tmp_path_factory):
     yield from previewing(project)
 
 
-@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@fuzzed(80)
 @given(st.text(alphabet=string.ascii_letters + string.digits + "/.?&=%#-_~²", max_size=60),
        st.sampled_from(["127.0.0.1:{port}", "localhost:{port}", "evil.example", "", "[::1]:{port}"]))
 def test_random_preview_requests_get_an_answer(preview_port, path, host):

@@ -18,7 +18,7 @@ from .options import DRAFT, SCREEN, Options
 from .press import fonts, output
 from .press.pdfx import PrintOptions
 from .source import check as checks
-from .source import load, settings, validate
+from .source import files, load, settings, validate
 from .source.model import Issue
 from .source.project import Layout, Project, builtin_dir, resolve_layout
 
@@ -90,7 +90,7 @@ def import_file(path: Path, *, into: Path | None = None, kind: str = "report", d
     if not into.is_file():
         raise UsageError(f"{into}: no such issue file: make it with `bulletinpress new`, or import without --into")
     with output.editing(into):  # two imports into one issue: one after the other, both kept
-        read = into.read_bytes()
+        read = files.read(into, files.ISSUE)
         text = importer.append_into(into, fields, kind, draft)
         output.write_atomic(into, text.encode("utf-8"), expected=read)
     return text, draft.notes
@@ -245,7 +245,8 @@ def _context(checked: Checked, asset_base: Path | None, embed_css: bool, output:
     from .compose import context  # Jinja2 is not needed to check an issue
 
     asset_base = asset_base or checked.source.path.resolve().parent
-    sheets = [p.read_text(encoding="utf-8") for p in checked.layout.stylesheets] + [checked.layout.page_css]
+    sheets = [files.read(p, files.STYLESHEET).decode("utf-8", "replace") for p in checked.layout.stylesheets]
+    sheets.append(checked.layout.page_css)
     css = "\n".join(sheets) if embed_css else ""
     ctx = context.build(checked.issue, checked.layout, checked.source.path.parent, asset_base, css, output)
     warnings: list[Diagnostic] = []
@@ -377,6 +378,12 @@ def wechat(checked: Checked) -> str:
     """The WeChat edition: the web edition with every style inlined (press/wechat.py)."""
     from .press import wechat as wechat_page
 
+    issue_dir = checked.source.path.resolve().parent
+    problems = [checked.source.diagnostic(loc, f"{load.dotted(loc)}: photo '{image.src}' {reason}")
+                for loc, image in checks.image_locs(checked.issue)
+                if (reason := wechat_page.unusable(issue_dir / image.src))]
+    if problems:
+        raise ContentError(problems)
     css = (builtin_dir("styles") / "web.css").read_text(encoding="utf-8")
     return wechat_page.page(web(checked), css, checked.issue.primary_language)
 

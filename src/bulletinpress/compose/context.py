@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import headline, markup
 from .typeset import typeset
+from ..source import files
 from ..source.model import Article, Image, Issue
 from ..source.project import Layout
 
@@ -248,7 +249,8 @@ def _pixels(path: Path) -> tuple[int, int]:
 def _svg_size(path: Path) -> tuple[int, int]:
     import re
 
-    head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    with path.open("rb") as handle:  # checked a regular file inside the project (source/check.py)
+        head = handle.read(4096).decode("utf-8", "replace")
     root = re.search(r"<svg\b[^>]*>", head, re.S)
     tag = root.group() if root else ""
     box = re.search(r"viewBox\s*=\s*[\"']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)", tag)
@@ -267,7 +269,7 @@ def _figure(image: Image, language: str, issue_dir: Path, asset_base: Path, embe
     path = (issue_dir / image.src).resolve()
     if embed:  # the web edition carries its photos: one file to upload or paste
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        src = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        src = f"data:{mime};base64,{base64.b64encode(files.read(path, files.PHOTO)).decode('ascii')}"
     else:  # an address: a photo named a#1.jpg, 50%.jpg or 问题?.jpg is that file, not a fragment or a query
         from urllib.parse import quote
 

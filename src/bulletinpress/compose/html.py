@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ContentError, Diagnostic
+from ..source import files
 
 
 @lru_cache(maxsize=8)
@@ -28,15 +30,32 @@ def environment(layout_dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 
 class _InsideLoader(jinja2.FileSystemLoader):
-    """Templates only from inside the layout folders: one reached through a symbolic link
-    that leaves them is not found (a project's layouts never read the rest of the disk)."""
+    """Templates read by the file rule (source/files.py): from inside the layout folders
+    only, regular files under a ceiling. One reached through a symbolic link that leaves
+    the folders is refused (a project's layouts never read the rest of the disk)."""
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-            raise jinja2.TemplateNotFound(f"{template} (a link out of the layout folders)")
-        return source, filename, uptodate
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if os.path.lexists(path):
+                return self._read(path, template), str(path), _unchanged(path)
+        raise jinja2.TemplateNotFound(template)
+
+    def _read(self, path: Path, template: str) -> str:
+        try:
+            data = files.read_or_refuse(path, files.TEMPLATE, [Path(folder) for folder in self.searchpath])
+            return data.decode("utf-8")
+        except files.Refused as exc:
+            raise ContentError([Diagnostic(path, 1, 1, f"template '{template}': {exc}")]) from None
+        except UnicodeDecodeError as exc:
+            raise ContentError([Diagnostic(path, 1, 1, f"template '{template}' is not UTF-8 (byte {exc.start})")]) from None
+
+
+def _unchanged(path: Path):
+    """Jinja2's up-to-date check: the file's modification time is the one it was read at."""
+    mtime = os.path.getmtime(path)
+    return lambda: os.path.exists(path) and os.path.getmtime(path) == mtime
 
 
 def render(layout_dirs: list[Path], template: str, context: dict[str, Any]) -> str:

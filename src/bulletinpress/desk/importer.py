@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ContentError, Diagnostic, UsageError
+from ..source import files
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -34,8 +35,6 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DISTRICT = re.compile(r"^[\u4e00-\u9fff（）()、]{1,16}?(?:区|县|市|州|盟|旗)(?:总工会|工会)?(?:[\u4e00-\u9fff]{0,4}部)?$")
 CAPTION = re.compile(r"^[（(]?(?:图为|图注|图：|图:|上图|下图|图\d)")
 TITLE_PT = 16
-#: a .txt or .md draft larger than this is not an article
-MAX_DRAFT = 20 * 2**20
 
 
 @dataclass
@@ -80,9 +79,7 @@ def read(path: Path, district: str | None = None) -> Draft:
 def _plain(path: Path) -> Draft:
     from ..source.load import decode
 
-    if path.stat().st_size > MAX_DRAFT:
-        raise UsageError(f"{path}: {path.stat().st_size // 2**20} MB is not a draft (at most {MAX_DRAFT // 2**20} MB): too large to import")
-    text = decode(path, path.read_bytes())
+    text = decode(path, _read(path, files.DRAFT))
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
     if not blocks:
         return Draft()
@@ -231,9 +228,29 @@ def _title_from_first(draft: Draft) -> None:
         draft.guessed["title"] = "the opening words of the first paragraph: nothing in the file looks like a title; write the title here"
 
 
+def _read(path: Path, kind: files.Kind) -> bytes:
+    """The file's bytes by the file rule (source/files.py); a file it refuses is a usage
+    error: the editor named it on the command line."""
+    try:
+        return files.read_or_refuse(path, kind)
+    except files.Refused as exc:
+        raise UsageError(_refused(path, str(exc))) from None
+
+
+def _allowed(path: Path, kind: files.Kind) -> None:
+    problem = files.refusal(path, kind)
+    if problem:
+        raise UsageError(_refused(path, problem))
+
+
+def _refused(path: Path, problem: str) -> str:
+    return f"{path}: cannot import it: {problem}" + (": too large to import" if "at most" in problem else "")
+
+
 def _open(path: Path):
     from .wordfile import Package, WordFileError
 
+    _allowed(path, files.WORD)
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -634,7 +651,7 @@ def append_into(path: Path, fields, kind: str, draft: Draft) -> str:
 
     _check_target(path, kind)
     yaml = _yaml()
-    data = yaml.load(decode(path, path.read_bytes())) or {}
+    data = yaml.load(decode(path, files.read(path, files.ISSUE))) or {}
     if kind == "report":
         data.setdefault("reports", []).append(_commented_map(fields, draft))
     elif kind == "lead":

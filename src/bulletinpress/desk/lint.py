@@ -16,7 +16,7 @@ from pathlib import Path
 from ..compose import copyedit
 from ..errors import ContentError, Diagnostic
 from ..press import output
-from ..source import load
+from ..source import files, load
 
 
 def fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
@@ -26,7 +26,7 @@ def fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
 
 
 def _fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
-    read = path.read_bytes()
+    read = files.read(path, files.ISSUE)
     original = load.decode(path, read)  # written back as UTF-8
     text, left = original, []
     for _ in range(4):  # a fix can make another possible (说:" → 说：“)

@@ -14,6 +14,8 @@ import html
 import json
 import logging
 import re
+import select
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,19 @@ poll();
 LONG_POLL = 20.0
 
 
+#: seconds between looks at whether a waiting tab is still open
+POLL_SLICE = 1.0
+
+
+def _closed(connection: socket.socket) -> bool:
+    """Whether the browser closed the connection: readable with nothing to read is its end."""
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
 def _after(request_path: str) -> int:
     """The generation the page already shows (`/state?after=N`); -1: answer at once."""
     found = re.search(r"[?&]after=(-?[0-9]{1,9})(?![0-9])", request_path)
@@ -93,8 +108,9 @@ def make_handler(preview: Preview):
             elif path == "/":
                 self._send(200, "text/html; charset=utf-8", PAGE.encode())
             elif path == "/state":
-                state = preview.wait(_after(self.path), LONG_POLL)
-                self._send(200, "application/json", json.dumps(state, ensure_ascii=False).encode())
+                state = self._long_poll(_after(self.path))
+                if state is not None:
+                    self._send(200, "application/json", json.dumps(state, ensure_ascii=False).encode())
             elif path.startswith("/page/") and path.endswith(".png"):
                 index = path[len("/page/") : -len(".png")]
                 pngs = preview.pngs
@@ -105,13 +121,28 @@ def make_handler(preview: Preview):
             else:
                 self._send(404, "text/plain", html.escape(path).encode())
 
+        def _long_poll(self, after: int) -> dict | None:
+            """The state once build `after`+1 is there; None when the tab that asked was
+            closed meanwhile (its thread ends then, not LONG_POLL later)."""
+            deadline = time.monotonic() + LONG_POLL
+            while True:
+                state = preview.wait(after, min(POLL_SLICE, max(0.0, deadline - time.monotonic())))
+                if state["generation"] > after or state.get("error") or time.monotonic() >= deadline:
+                    return state
+                if _closed(self.connection):
+                    self.close_connection = True
+                    return None
+
         def _send(self, status: int, kind: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the tab went away before the answer
+                self.close_connection = True
 
         def log_message(self, *args) -> None:
             pass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Diagnostic
 from .output import write_atomic
-from .pdffile import open_pdf
+from .pdffile import open_pdf, page_box
 
 PT_PER_MM = 72 / 25.4
 
@@ -27,6 +27,15 @@ def order(page_count: int) -> list[tuple[int | None, int | None]]:
     return [tuple(p if p < page_count else None for p in side) for side in sides]
 
 
+def _trim(source: Path, page, number: int) -> list[float]:
+    """The page's TrimBox (its MediaBox without one); neither four numbers is an error."""
+    box = page_box(page, "/TrimBox") or ("/TrimBox" not in page.obj and page_box(page, "/MediaBox")) or None
+    if box is None:
+        raise ContentError([Diagnostic(source, 1, 1, f"page {number}'s TrimBox (or MediaBox) is not four numbers: "
+                                       "the finished size is unknown, so the page cannot be imposed")])
+    return box
+
+
 def impose(source: Path, target: Path, *, creep_mm: float = 0.0) -> int:
     """Write the booklet; returns the number of sheet sides."""
     import io
@@ -36,15 +45,14 @@ def impose(source: Path, target: Path, *, creep_mm: float = 0.0) -> int:
     with open_pdf(source) as pdf, pikepdf.new() as out:
         if not len(pdf.pages):
             raise ContentError([Diagnostic(source, 1, 1, "the PDF has no pages to impose")])
-        first = pdf.pages[0]
-        box = [float(v) for v in (first.obj.get("/TrimBox") or first.mediabox)]
+        box = _trim(source, pdf.pages[0], 1)
         width, height = box[2] - box[0], box[3] - box[1]
         sides = order(len(pdf.pages))
         sheets = len(sides) // 2
         forms = []
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages, 1):
             form = out.copy_foreign(page.as_form_xobject())
-            form.BBox = pikepdf.Array(page.obj.get("/TrimBox") or page.mediabox)  # bleed stays off the sheet
+            form.BBox = pikepdf.Array(_trim(source, page, number))  # bleed stays off the sheet
             forms.append(form)
         for index, (left, right) in enumerate(sides):
             sheet = index // 2

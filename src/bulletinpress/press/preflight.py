@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import EXIT_CONTENT, EXIT_OK
-from .pdffile import open_pdf
+from .pdffile import DAMAGE, damage, open_pdf, page_box
 
 PT_PER_MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
@@ -102,13 +102,21 @@ def check(path: Path, *, booklet: bool = False, standard: str | None = None, dat
     """Every finding, read from the PDF alone: the file at `path`, or `data` (a build's PDF
     before it is written there). `standard` (pdf/x-4, pdf/a-2b, …) is what the PDF must
     meet; without it, what the file declares."""
+    import pikepdf
+
     report = Report(str(path))
     with open_pdf(path, data) as pdf:
-        _standard(pdf, report, standard)
-        _pages(pdf, report)
+        for step in (lambda: _standard(pdf, report, standard), lambda: _pages(pdf, report)):
+            try:
+                step()
+            except (*DAMAGE, pikepdf.PdfError) as exc:  # a malformed output intent, page tree …: said, the rest read
+                report.add("error", "damaged", f"the PDF cannot be read to its end: {damage(exc)}")
         fonts: dict[tuple, dict] = {}
         for number, page in enumerate(pdf.pages, 1):
-            _Scanner(report, number, fonts).run(page.obj, page.obj.get("/Resources"), _IDENTITY)
+            try:
+                _Scanner(report, number, fonts).run(page.obj, page.obj.get("/Resources"), _IDENTITY)
+            except (*DAMAGE, pikepdf.PdfError) as exc:  # one page's malformed detail: said, the rest read
+                report.add("error", "damaged", f"the page cannot be read to its end: {damage(exc)}", number)
         report.fonts = list(fonts.values())
     for font in report.fonts:
         if not font["embedded"]:
@@ -203,17 +211,22 @@ def _pdfua(pdf, report: Report, meta: dict, standard: str | None) -> None:
         report.add("error", "pdfua-language", "no document language (/Lang)")
 
 
-def _box(page, name, fallback):
-    box = page.obj.get(name)
-    return [float(v) for v in box] if box is not None else fallback
+def _box(page, name: str, media: list[float], report: Report, number: int) -> list[float]:
+    """A page's TrimBox or BleedBox, the MediaBox when it has none; a malformed one is an error."""
+    box = page_box(page, name)
+    if box is None and name in page.obj:
+        report.add("error", "boxes", f"the {name[1:]} is not four numbers: read as the MediaBox", number)
+    return box or media
 
 
 def _pages(pdf, report: Report) -> None:
     trims = set()
     for number, page in enumerate(pdf.pages, 1):
-        media = _box(page, "/MediaBox", None)
-        trim = _box(page, "/TrimBox", media)
-        bleed = _box(page, "/BleedBox", media)
+        media = page_box(page, "/MediaBox")
+        if media is None:
+            report.add("error", "boxes", "the MediaBox is not four numbers (the page has no size)", number)
+            continue
+        trim, bleed = _box(page, "/TrimBox", media, report, number), _box(page, "/BleedBox", media, report, number)
         width, height = (trim[2] - trim[0]) / PT_PER_MM, (trim[3] - trim[1]) / PT_PER_MM
         sides = {
             "left": (trim[0] - bleed[0]) / PT_PER_MM,

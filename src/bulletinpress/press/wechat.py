@@ -98,6 +98,22 @@ def _markers(body: str) -> str:
     return re.sub(r'<section class="briefs.*?</section>', items, body, flags=re.S)
 
 
+def unusable(path) -> str | None:
+    """Why a photo (checked readable for print) cannot go into a WeChat article: WeChat
+    shows JPEG, PNG and GIF only, and a photo is decoded whole here to be scaled, so a
+    truncated file that print would draw half of is said now, at the photo's line."""
+    from PIL import Image
+
+    if path.suffix.lower() == ".svg":
+        return "is an SVG drawing, which WeChat articles do not show: export it as a PNG 1080 pixels wide and use that"
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # Pillow raises many kinds for a damaged file: each is the same to the editor
+        return f"cannot be decoded for WeChat ({str(exc) or type(exc).__name__}): save it again from a photo editor"
+    return None
+
+
 def _photos(body: str) -> str:
     return re.sub(r'src="data:(image/[\w.+-]+);base64,([^"]+)"', _photo, body)
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Diagnostic, SetupError
+from . import files
 from .load import Source, dotted
 from .model import Issue
 from .project import Layout, Project
@@ -35,14 +36,15 @@ def images(source: Source, issue: Issue, project: Project) -> list[Diagnostic]:
             problems.append(source.diagnostic(loc, f"{dotted(loc)}: photo '{image.src[:80]}' cannot be followed: "
                                               f"{getattr(exc, 'strerror', None) or exc}"))
             continue
+        refused = files.refusal(issue_dir / image.src, files.PHOTO, [project.root])
         if not path.is_relative_to(project.root):
             problems.append(source.diagnostic(loc, f"{dotted(loc)}: '{image.src}' is outside the bulletin project ({project.root}); photos must be inside it"))
-        elif not path.is_file():
+        elif refused == files.NOT_FOUND:
             problems.append(source.diagnostic(loc, f"{dotted(loc)}: photo '{image.src}' not found (looked for {path})"))
         elif path.suffix.lower() not in IMAGE_SUFFIXES:
             problems.append(source.diagnostic(loc, f"{dotted(loc)}: '{image.src}' is not a photo format bulletinpress reads ({', '.join(sorted(IMAGE_SUFFIXES))})"))
         else:
-            reason = _unreadable(path)
+            reason = refused or _unreadable(path)
             if reason:
                 problems.append(source.diagnostic(loc, f"{dotted(loc)}: photo '{image.src}' cannot be read: {reason}"))
     return problems
@@ -61,9 +63,14 @@ def image_locs(issue: Issue):
 MAX_PIXELS = 60_000_000
 
 
+#: an SVG's elements nest a few levels (a drawing's groups); thousands is an attack that
+#: WeasyPrint would draw as an empty frame
+MAX_SVG_DEPTH = 200
+
+
 def _unreadable(path: Path) -> str | None:
     if path.suffix.lower() == ".svg":
-        return None
+        return _unreadable_svg(path)
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -81,6 +88,31 @@ def _unreadable(path: Path) -> str | None:
         return f"it is {many} (at most {MAX_PIXELS // 1_000_000} million): save it smaller (a full A3 page at 300 ppi needs 17 million)"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return str(exc) or type(exc).__name__
+    return None
+
+
+def _unreadable_svg(path: Path) -> str | None:
+    """Why an SVG photo would not draw: not XML, not an SVG (an HTML page saved as .svg),
+    or nested past MAX_SVG_DEPTH. Parsed as events with entities off: nothing is fetched."""
+    from lxml import etree
+
+    depth, root = 0, None
+    try:
+        for event, element in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                               no_network=True, huge_tree=False, load_dtd=False):
+            depth += 1 if event == "start" else -1
+            root = element if root is None else root
+            if event == "end":
+                element.clear()  # a large drawing is read, not kept
+            if depth > MAX_SVG_DEPTH:
+                return f"its elements nest more than {MAX_SVG_DEPTH} levels deep; save the drawing again flattened"
+    except (etree.XMLSyntaxError, OSError) as exc:
+        if "depth" in str(exc):  # libxml2 stops at 256 levels, before the events reach here
+            return f"its elements nest more than {MAX_SVG_DEPTH} levels deep; save the drawing again flattened"
+        return f"it is not a well-formed SVG drawing ({str(exc).split(',')[0]}); export it again as SVG"
+    if root is None or etree.QName(root).localname != "svg":
+        found = etree.QName(root).localname if root is not None else "nothing"
+        return f"it is not an SVG drawing (its first element is <{found}>, not <svg>); export it again as SVG"
     return None
 
 

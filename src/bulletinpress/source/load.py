@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from ..errors import ContentError, Diagnostic
+from . import files
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
 #: an issue nests a handful of levels (reports[2].images[0].src); far deeper is an attack
 MAX_DEPTH = 64
@@ -115,24 +115,10 @@ def _looks_like_gb18030(raw: bytes) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", text))
 
 
-def read(path: Path) -> Source:
-    """Read and parse one issue file; YAML syntax errors are fatal, duplicate keys are collected."""
-    try:
-        import stat
-
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):  # a FIFO would hang the read, /dev/zero fill the memory
-            raise ContentError([Diagnostic(path, 1, 1, "not a regular file (a pipe, a device or a folder): an issue or settings file must be a file")])
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ContentError(
-                [Diagnostic(path, 1, 1, f"the file is {size // 1024} KiB; an issue file may be at most {MAX_FILE_BYTES // 1024} KiB")]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContentError([Diagnostic(path, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
-    text = decode(path, raw)
-    return parse(path, text)
+def read(path: Path, kind: files.Kind = files.ISSUE, roots: tuple[Path, ...] = ()) -> Source:
+    """Read and parse one issue file (or settings, or a layout.yaml: `kind`, from inside
+    `roots`); YAML syntax errors are fatal, duplicate keys are collected."""
+    return parse(path, decode(path, files.read(path, kind, roots)))
 
 
 def parse(path: Path, text: str) -> Source:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from ..errors import ContentError
-from . import load
+from . import files, load
 from .model import Name
 
 #: CSS page size keywords (CSS Paged Media §7.1), optionally with an orientation
@@ -128,7 +128,7 @@ def read(path: Path) -> tuple[Manifest, load.Source | None]:
 
     if not _has_content(path):
         return Manifest(), None
-    source = load.read(path)
+    source = load.read(path, files.MANIFEST)
     data: Any = source.data
     if not isinstance(data, dict):
         raise ContentError([source.diagnostic((), "a layout.yaml must be a group of fields (description:, stylesheets:, …)")])
@@ -144,7 +144,7 @@ def read(path: Path) -> tuple[Manifest, load.Source | None]:
 def _has_content(path: Path) -> bool:
     """An empty manifest (or one of comments only) is a layout with every default."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = files.read_or_refuse(path, files.MANIFEST).decode("utf-8-sig")
+    except (files.Refused, UnicodeDecodeError):
         return True  # let the reader report it
     return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())

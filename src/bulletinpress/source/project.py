@@ -7,12 +7,13 @@ the project's own `layouts/`/`styles/` first, then the built-in ones shipped in 
 from __future__ import annotations
 
 import importlib.resources
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from ..errors import ContentError
-from . import load
+from . import files, load
 from . import manifest as manifests
 
 DEFAULT_LAYOUT = "newspaper"
@@ -67,21 +68,21 @@ class Project:
     def find_style(self, name: str) -> Path | None:
         """A stylesheet by name in the style folders; a name that leaves its folder (an
         absolute path, `../`, a symbolic link out of it) is no stylesheet of the project's."""
-        for folder in self.style_dirs:
-            found = _inside(folder, name)
-            if found is not None:
-                return found
-        return None
+        return _first(self.style_dirs, name, files.STYLESHEET)
 
 
-def _inside(folder: Path, name: str) -> Path | None:
-    """`folder / name` when it is a file that resolves inside `folder`, else None."""
-    try:
-        candidate = (folder / name).resolve()
-        if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
-            return folder / name
-    except (OSError, RuntimeError, ValueError):
-        pass
+def _first(folders: list[Path], name: str, kind: files.Kind) -> Path | None:
+    """`folder / name` in the first folder that has it; a file there that the file rule
+    refuses (a pipe, a link out of the folder, past its ceiling) is a LookupError saying
+    why, not a reason to take the next folder's file silently."""
+    for folder in folders:
+        path = folder / name
+        if Path(name).is_absolute() or ".." in Path(name).parts or not os.path.lexists(path):
+            continue  # `../x` or `/x` names no file of this folder's
+        problem = files.refusal(path, kind, [folder])
+        if problem:
+            raise LookupError(f"cannot be read from {path}: {problem}")
+        return path
     return None
 
 
@@ -110,9 +111,7 @@ class Layout:
 def resolve_layout(project: Project, name: str | None, style: str | None) -> Layout:
     """The layout and style an issue asked for, or a ContentError naming what exists."""
     name = name or DEFAULT_LAYOUT
-    manifest_path = next(
-        (d / name / "layout.yaml" for d in project.layout_dirs if (d / name / "layout.yaml").is_file()), None
-    )
+    manifest_path = _first(project.layout_dirs, f"{name}/layout.yaml", files.MANIFEST)
     if manifest_path is None:
         raise LookupError(f"unknown layout '{name}'; available: {', '.join(project.layout_names())}")
     manifest, source = manifests.read(manifest_path)
@@ -141,9 +140,13 @@ def _stylesheets(project: Project, manifest, source, name: str, style: str | Non
     names = [(("stylesheets", i), sheet) for i, sheet in enumerate(manifest.stylesheets)]
     names += [(("styles", style), f"{name}-{style}.css")] if style else []
     for loc, sheet in names:
-        found = project.find_style(sheet)
-        if found is None:
-            problems.append(source.diagnostic(loc, f"{load.dotted(loc)}: stylesheet '{sheet}' not found in {', '.join(map(str, project.style_dirs))}"))
+        try:
+            found = project.find_style(sheet)
+            problem = None if found else f"not found in {', '.join(map(str, project.style_dirs))}"
+        except LookupError as exc:
+            found, problem = None, str(exc)
+        if problem:
+            problems.append(source.diagnostic(loc, f"{load.dotted(loc)}: stylesheet '{sheet}' {problem}"))
         sheets.append(found)
     if problems:
         raise ContentError(problems)

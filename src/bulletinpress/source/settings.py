@@ -6,13 +6,14 @@ the same file:line:col errors."""
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import load
-from ..errors import ContentError, Diagnostic
+from ..errors import ContentError
 from .model import Distribution, Name, Text
 
 FILENAME = "bulletinpress.yaml"
@@ -45,14 +46,11 @@ def read(root: Path) -> tuple[Settings, dict[str, Any], load.Source | None]:
     """The project's settings, their raw data (to merge under an issue's) and their source
     (to report problems in the settings at their own file's lines); defaults if none."""
     path = root / FILENAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return Settings(), {}, None
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise ContentError([Diagnostic(path, 1, 1, f"{FILENAME} is a link to a file outside the project ({path.resolve()}): "
-                                       "settings are read only from inside it; copy the file into the project")])
     from .validate import diagnostics_for
 
-    source = load.read(path)
+    source = load.read(path, roots=(root,))
     if not isinstance(source.data, dict):
         raise ContentError([source.diagnostic((), "project settings must be a group of fields (masthead:, layout:, …)")])
     try:

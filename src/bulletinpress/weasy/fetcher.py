@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..source import files
 from .engine import load_weasyprint
 
 
@@ -40,7 +41,12 @@ def fetcher_class():
             crop, mtime = _crop_box(urlsplit(url).fragment), path.stat().st_mtime_ns
             data = cropped_bytes(path, mtime, crop) if crop is not None else printable_bytes(path, mtime)
             if data is None:
-                return URLFetcherResponse(path.as_uri(), path.read_bytes())
+                try:
+                    data = files.read_or_refuse(path, files.PHOTO, self.roots)
+                except files.Refused as exc:
+                    self.report.refused.append(url)
+                    raise ValueError(f"refused to load {url}: {exc}") from None
+                return URLFetcherResponse(path.as_uri(), data)
             return _Served(url, data)  # bytes we made: WeasyPrint must not read the file again by its name
 
         def allowed_path(self, url: str) -> Path | None:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import boxes, justify
+from ..source import files
 from .engine import kept_font_subsets, load_weasyprint
 from .fetcher import fetcher_class
 
@@ -59,7 +60,8 @@ def _stylesheet(path: Path, mtime: float, roots: tuple[Path, ...]):
     weasyprint = load_weasyprint()
 
     own = RenderReport()
-    css = weasyprint.CSS(filename=str(path), url_fetcher=fetcher_class()(roots, own), font_config=font_config())
+    text = files.read(path, files.STYLESHEET, roots).decode("utf-8", "replace")  # the one file rule
+    css = weasyprint.CSS(string=text, base_url=path.as_uri(), url_fetcher=fetcher_class()(roots, own), font_config=font_config())
     return css, tuple(own.refused)
 
 
