@@ -5,7 +5,8 @@
 The first build pays the imports and font loading; the following ones (`--repeat`) are
 what a warm process (serve, batch workers) pays. Justification is WeasyPrint's line
 layout calling our code, so its time is measured inside WeasyPrint's layout and shown
-separately ("of which ours").
+separately ("of which ours"); so are Pango's line breaking (which sees the marks at half
+width: push in) and our give-back of their width on each line (`text_align`).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def instrument() -> None:
     from weasyprint.text import line_break
 
     timed_function(inline, "justify_line", "  of which ours: justify_line")
-    timed_function(inline, "text_align", "  of which ours: text_align (edge gaps)")
+    timed_function(inline, "text_align", "  of which ours: text_align (edge gaps, push-in give-back)")
+    timed_function(inline, "split_first_line", "  of which Pango's line breaking (split_first_line)")
     timed_function(line_break.Layout, "set_text", "  of which WeasyPrint+ours: Layout.set_text")
     timed_function(weasyprint.HTML, "render", "  WeasyPrint render (parse, style, layout)")
     timed_function(document.Document, "write_pdf", "  WeasyPrint write_pdf")

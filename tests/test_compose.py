@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pdfcheck
 from bulletinpress import api
 from bulletinpress.compose import arrange
 from bulletinpress.options import Options
@@ -261,8 +262,6 @@ def test_an_english_page_is_composed(tmp_path):
     path.write_text((Path(__file__).parent / "corpus" / "english-page.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     pdf, blocks, _ = compose_and_read(path, tmp_path)
     check_composed(pdf, blocks, path)
-    import pdfcheck
-
     assert pdfcheck.letter_spaced(pdfcheck.read_lines(pdf)) == [], "English with typographic quotes is never set as Chinese"
 
 
@@ -363,7 +362,10 @@ def test_a_url_or_a_long_word_never_runs_across_the_gap(project, tmp_path):
     for x0, y0, x1, y1, line in lines:
         inside = [b for b in blocks.values() if b[0] - 1 <= x0 <= b[0] + b[2] and b[1] - 1 <= y0 <= b[1] + b[3]]
         if inside:
-            assert x1 <= inside[0][0] + inside[0][2] + 1, f"runs past its block: {line}"
+            # a closing mark set half width at a full line's end has a glyph box an em wide
+            # (its ink is in the left half): the box may reach half an em past the edge
+            half = (y1 - y0) / 2 if line[-1] in pdfcheck.CLOSING else 0
+            assert x1 <= inside[0][0] + inside[0][2] + 1 + half, f"runs past its block: {line}"
             checked += 1
     assert checked > 100
     assert "cqgh" in "".join(line for *_, line in lines)

@@ -144,9 +144,11 @@ def build(
             "iso_date": masthead.date.isoformat(),
             "publisher": masthead.publisher,
         },
-        "lead": _story(issue.lead, language, issue_dir, asset_base, embed=embed_images) if issue.lead else None,
+        "lead": _balanced(_story(issue.lead, language, issue_dir, asset_base, embed=embed_images), layout, "lead")
+        if issue.lead else None,
         "reports": [
-            _story(r, language, issue_dir, asset_base, district=r.district, loc=f"reports[{i}]", embed=embed_images)
+            _balanced(_story(r, language, issue_dir, asset_base, district=r.district, loc=f"reports[{i}]", embed=embed_images),
+                      layout, "report")
             for i, r in enumerate(issue.reports)
         ],
         "briefs": BriefsView(
@@ -165,6 +167,16 @@ def build(
         # are filled in by pagination (compose/paginate.py); measured with a stand-in number
         "in_this_issue": [{"loc": loc, "title": markup.plain(title), "page": ""} for loc, title in _titles(issue)],
     }
+
+
+def _balanced(story: Story, layout: Layout, role: str) -> Story:
+    """In a flowing layout that says its headline measure (layout.yaml `titles`), the title
+    balanced for it as a composed block's is: no last line of one English word or of one or
+    two Chinese characters. A composed layout balances per block (compose/page.py)."""
+    titles = layout.titles
+    if titles is None or layout.compose is not None:
+        return story
+    return replace(story, title_lines=list(headline.set_title(story, titles.measure, getattr(titles, role))))
 
 
 def _titles(issue: Issue) -> list[tuple[str, str]]:

@@ -11,6 +11,8 @@ and their sources (W3C clreq, GB/T 15834-2011) are listed in docs/typesetting.md
   on that side (CJK–Latin spacing), which the layout drops at line edges.
 - `dash`: a 2-em dash —— is one unit (never split; the spacing of a stretched line may
   widen its sides, see justify.py).
+- `<wbr>` before “ and after ” in paragraphs: Pango follows UAX #14, which allows no break
+  next to a quotation mark; Chinese breaks there as at any bracket.
 - `nobr` keeps together what must not be split: the characters on both sides of ·／～
   (which may neither start nor end a line), and the last two characters of a paragraph
   (no 孤字: a last line holding a single character). A number and the unit after it
@@ -35,6 +37,10 @@ FULLWIDTH_PUNCT = CLOSING | OPENING
 #: joins its neighbours (重庆·科学会堂, 甲／乙, 5～10): no line starts or ends with it, and
 #: Pango does not know that
 JOINING = set("·・／～")
+#: quotation marks, around which UAX #14 (and so Pango) allows no line break (LB19), while
+#: Chinese breaks before an opening one and after a closing one like any bracket: in
+#: paragraphs a <wbr> says so, or a quoted phrase would leave the line before it loose
+QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 _LATIN_WORD = r"[0-9A-Za-z](?:[0-9A-Za-z.,:/'’&+\-]*[0-9A-Za-z%‰℃])?[%‰℃]?"
 #: a Latin word, or a phrase of them (Noto Serif, LXGW WenKai): one box, never spaced out;
 #: a phrase may break at its spaces (`phrase`), a word only if long (`LONG_RUN`)
@@ -57,7 +63,7 @@ def typeset(markup: Markup, *, paragraph: bool = False) -> Markup:
             continue
         before = next((t[-1] for t in reversed(texts[:i]) if t), "")
         after = next((t[0] for t in texts[i + 1 :] if t), "")
-        out.append(_text(texts[i], before, after))
+        out.append(_text(texts[i], before, after, breaks=paragraph))
     result = "".join(out)
     return Markup(_keep_last_two(result) if paragraph else result)
 
@@ -76,7 +82,7 @@ def _long_run(word: str, sides: str) -> str:
     return f'<span class="latin long{sides}"{lang}>' + "<wbr>".join(pieces) + "</span>"
 
 
-def _text(text: str, before: str, after: str) -> str:
+def _text(text: str, before: str, after: str, breaks: bool = False) -> str:
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -111,22 +117,28 @@ def _text(text: str, before: str, after: str) -> str:
             out.append(_span("nobr", str(escape(text[i:j]))))
             i = j
             continue
+        if breaks and char in QUOTES_OPEN and prev and prev not in OPENING:
+            out.append("<wbr>")  # Pango never breaks before “ (UAX #14 LB19); Chinese may
         if char in CLOSING and nxt in FULLWIDTH_PUNCT:
             out.append(_span("halt", str(escape(char))))
         elif char in OPENING and prev in FULLWIDTH_PUNCT and prev not in CLOSING:
             out.append(_span("halt", str(escape(char))))
         else:
             out.append(str(escape(char)))
+        if breaks and char in QUOTES_CLOSE and nxt and nxt not in FULLWIDTH_PUNCT | JOINING | set("…—"):
+            out.append("<wbr>")  # nor after ”, where Chinese may break
         i += 1
     return "".join(out)
 
 
-_LAST_TWO = re.compile(r"([\u3400-\u9fff](?:<[^>]+>)*[\u3400-\u9fff](?:<[^>]+>|[，。、；：？！”’）》」』】…—])*)$")
+_LATIN_SPAN = r'<span class="latin[^"<>]*">[^<]{1,12}</span>'
+_LAST_TWO = re.compile(rf"((?:[\u3400-\u9fff]|{_LATIN_SPAN})(?:<[^>]+>)*[\u3400-\u9fff](?:<[^>]+>|[，。、；：？！”’）》」』】…—])*)$")
 
 
 def _keep_last_two(html_text: str) -> str:
-    """Wrap a paragraph's last two Han characters (and any closing marks) in nobr."""
+    """Wrap a paragraph's last two Han characters (and any closing marks) in nobr; a number
+    before the last one counts as a character (达420人。 keeps 420人。 together)."""
     match = _LAST_TWO.search(html_text)
-    if not match or "<" in match.group(1):
+    if not match or "<" in re.sub(_LATIN_SPAN, "", match.group(1), count=1):
         return html_text
     return html_text[: match.start()] + _span("nobr", match.group(1))

@@ -70,6 +70,15 @@ class Compose(Strict):
     briefs: BriefsPlace = BriefsPlace()
 
 
+class Titles(Strict):
+    """A flowing layout's headlines, balanced as a composed layout's are (compose/headline.py):
+    the measure they are set in and their sizes, in pt, as the layout's CSS sets them."""
+
+    measure: Annotated[float, Field(gt=0, le=2000)]
+    lead: Points = 22
+    report: Points = 18
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,6 +91,7 @@ class Manifest(BaseModel):
     page_sizes: dict[Name, str] = {}  # a style's own page size (a newsletter's `letter` style: US Letter)
     fonts: dict[str, list[Family]] = {}
     compose: Compose | None = None
+    titles: Titles | None = None  # a flowing layout's headline measure (a composed one knows its blocks)
 
     @field_validator("page_size")
     @classmethod

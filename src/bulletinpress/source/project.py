@@ -101,6 +101,7 @@ class Layout:
     pages: int | None = None  # a fixed number of pages: content past it is overflow
     bleed_mm: float = 3.0
     compose: object | None = None  # a manifest.Compose: the layout composes blocks on a grid
+    titles: object | None = None  # a manifest.Titles: a flowing layout's headlines balanced
 
     @property
     def page_css(self) -> str:
@@ -130,6 +131,7 @@ def resolve_layout(project: Project, name: str | None, style: str | None) -> Lay
         pages=manifest.pages,
         bleed_mm=manifest.bleed_mm,
         compose=manifest.compose,
+        titles=manifest.titles,
     )
 
 

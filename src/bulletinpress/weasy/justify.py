@@ -40,6 +40,7 @@ def install() -> None:
 
     def text_align(context, line, available_width, last):
         _drop_edge_gaps(line, inline.boxes)
+        _give_back(context, line, available_width, inline.boxes, line_break)
         return original_text_align(context, line, available_width, last)
 
     def justify_line(context, line, extra_width):
@@ -47,6 +48,8 @@ def install() -> None:
             original_justify(context, line, extra_width)
 
     def set_text(self, text, justify=False):
+        if justify and getattr(self, "bp_full", None):
+            _full_width(self, self.bp_full)  # before: set_text adds its spacing to this list
         original_set_text(self, text, justify)
         spacing = getattr(self, "bp_spacing", 0)
         if justify and spacing:
@@ -172,8 +175,200 @@ def _clusters(text: str) -> int:
 
 
 def _is_compressed(box) -> bool:
+    """A mark of an adjacent pair set half width (typeset.py `halt`): its half comes back
+    only on a loose line."""
+    return "halt" in _classes(box)
+
+
+def _classes(box) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _give_back(context, line, available_width, boxes_module, line_break) -> None:
+    """Push in before pushing out (clreq §3.8). Chinese text is set with OpenType `halt`
+    (styles/base.css), so lines are broken with every mark at half width and a line may
+    hold a character more than at full width. Here each mark gets its half em back while
+    the line has the room, so a line that needed the room keeps just those marks
+    compressed and every other line sets them full width. A mark that ends (or starts)
+    the line gets its half first: a full-width mark at the line end keeps its em box flush
+    with the column edge (GB/T 15834: a mark takes one character's place), and a pushed-in
+    line compresses the marks inside it. A mark is given back by drawing its full-width
+    glyph (not by a gap after the half one), so text extraction sees no space."""
+    every = [box for box, _ in _text_boxes(line, boxes_module) if box.text]
+    if not every:
+        return
+    extra = available_width - line.width
+    sides, extra = _latin_sides(line, every, extra, boxes_module)
+    texts = [box for box, latin in _text_boxes(line, boxes_module) if box.text and not latin and not _is_compressed(box)]
+    marks = [(box, index) for box in texts for index in _half_marks(context, box, line_break)]
+    edges = {(every[0], 0), (every[-1], len(every[-1].text.rstrip(" ")) - 1)}
+    widen = {}
+    for box, index in sorted(marks, key=lambda mark: mark not in edges):
+        half = box.style["font_size"] / 2
+        if extra >= half - 1e-6:
+            widen.setdefault(id(box), []).append(index)
+            extra -= half
+    if widen or sides:
+        _widen(context, line, widen, sides, 0.0, boxes_module, line_break)
+
+
+def _latin_sides(line, texts, extra: float, boxes_module) -> tuple[dict[int, list[float]], float]:
+    """The space between a Latin run and Han text (clreq §3.2.3; typeset.py `gl`/`gr`): in
+    justified text lines are broken with an eighth em there (styles/base.css, the least
+    JIS X 4051 allows), and each side is made a quarter here while the line has room,
+    before any mark gets its half. A number or a word that fits only with the eighths still
+    takes its place on the line (no line is left loose for it). Never at the line's edges,
+    where `_drop_edge_gaps` takes the eighth away."""
+    sides: dict[int, list[float]] = {}
+    first, last = texts[0], texts[-1]
+    for box in _latin_runs(line, boxes_module):
+        inner = [t for t, _ in _text_boxes(box, boxes_module) if t.text]
+        if not inner:
+            continue
+        classes, quarter = _classes(box), box.style["font_size"] / 4
+        wanted = [quarter - box.margin_left if "gl" in classes and inner[0] is not first else 0.0,
+                  quarter - box.margin_right if "gr" in classes and inner[-1] is not last else 0.0]
+        given = [0.0, 0.0]
+        for side, want in enumerate(wanted):
+            if 1e-6 < want <= extra + 1e-6:
+                given[side], extra = want, extra - want
+        if any(given):
+            sides[id(box)] = given
+    return sides, extra
+
+
+def _latin_runs(box, boxes_module):
+    """The line's Latin runs with flexible sides (not the long ones, which keep CSS margins)."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes_module.InlineBox) and child.is_in_normal_flow():
+            classes = _classes(child)
+            if "latin" in classes and "long" not in classes:
+                yield child
+            else:
+                yield from _latin_runs(child, boxes_module)
+
+
+#: the marks a CJK font's `halt` sets half width (Noto CJK and Source Han: 51 of them)
+HALT_CANDIDATES = frozenset("‐‘’“”•‧〈〉、。〈〉《》「」『』【】〔〕〖〗〘〙〚〛〝〞〟・！＂＇（），．：；？［］｛｜｝｟｠￤·")
+
+
+def _half_marks(context, box, line_break) -> list[int]:
+    """Indices of the box's characters that its font set half width."""
     features = box.style["font_feature_settings"]
-    return features != "normal" and ("halt", 1) in features
+    if features == "normal" or ("halt", 1) not in features:
+        return []
+    candidates = [i for i, char in enumerate(box.text) if char in HALT_CANDIDATES]
+    if not candidates:
+        return []
+    halved = _halved(context, box.style, line_break)
+    return [i for i in candidates if box.text[i] in halved]
+
+
+_HALVED: dict[tuple, frozenset] = {}
+
+
+def _halved(context, style, line_break) -> frozenset:
+    """Which candidates the style's fonts set half width: measured once per font list
+    with Pango itself (a font without `halt`, as LXGW WenKai, halves none)."""
+    key = (tuple(style["font_family"]), style["font_weight"], style["font_style"], str(style["lang"]))
+    found = _HALVED.get(key)
+    if found is None:
+        found = _HALVED[key] = _measure_halved(context, style, line_break)
+    return found
+
+
+def _measure_halved(context, style, line_break) -> frozenset:
+    """The candidates whose width grows by about half an em when `halt` is turned off:
+    measured, since a mark may come from a font that has no `halt` (a Latin ·, WenKai)."""
+    halved = set()
+    for char in HALT_CANDIDATES:
+        layout = line_break.create_layout(char, style, context, None, 0)
+        half, _ = line_break.line_size(layout.get_first_line()[0], style)
+        _full_width(layout, [(0, len(char.encode("utf-8")))])
+        full, _ = line_break.line_size(layout.get_first_line()[0], style)
+        if full - half > 0.3 * style["font_size"]:
+            halved.add(char)
+    return frozenset(halved)
+
+
+def _widen(context, box, widen: dict[int, list[int]], sides: dict[int, list[float]], x_advance: float,
+           boxes_module, line_break) -> float:
+    """Give the listed marks of each text box their full width and each listed Latin run its
+    quarters (as margins), moving what follows right (as `_spread`)."""
+    if isinstance(box, boxes_module.TextBox):
+        box.position_x += x_advance
+        indices = widen.get(id(box))
+        if not indices:
+            return x_advance
+        _own_layout(context, box, line_break).bp_full = [_byte_range(box.text, i) for i in indices]
+        more = len(indices) * box.style["font_size"] / 2
+        box.width += more
+        return x_advance + more
+    if isinstance(box, (boxes_module.LineBox, boxes_module.InlineBox)):
+        left, right = sides.get(id(box), (0.0, 0.0))
+        box.position_x += x_advance
+        box.margin_left += left
+        x_advance += left
+        start = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _widen(context, child, widen, sides, x_advance, boxes_module, line_break)
+        box.width += x_advance - start
+        box.margin_right += right
+        return x_advance + right
+    box.translate(x_advance, 0)
+    return x_advance
+
+
+def _byte_range(text: str, index: int) -> tuple[int, int]:
+    start = len(text[:index].encode("utf-8"))
+    return start, start + len(text[index].encode("utf-8"))
+
+
+def _full_width(layout, ranges: list[tuple[int, int]]) -> None:
+    """The layout's font features again, without `halt` over `ranges`: those marks drawn
+    with their full-width glyphs. A fresh attribute list (WeasyPrint shares its features
+    attribute between layouts, so it is never changed in place); a second features
+    attribute over the first would not turn `halt` off."""
+    from weasyprint.text.ffi import ffi, pango
+    from weasyprint.text.fonts import font_features
+
+    style = layout.style
+    features = font_features(
+        style["font_kerning"], style["font_variant_ligatures"], style["font_variant_position"],
+        style["font_variant_caps"], style["font_variant_numeric"], style["font_variant_alternates"],
+        style["font_variant_east_asian"], style["font_feature_settings"])
+    without = {key: value for key, value in features.items() if key != "halt"}
+    attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+
+    def add(chosen: dict, start: int, end: int) -> None:
+        if chosen and end > start:
+            attr = pango.pango_attr_font_features_new(",".join(f"{k} {v}" for k, v in chosen.items()).encode())
+            attr.start_index, attr.end_index = start, end
+            pango.pango_attr_list_insert(attr_list, attr)
+
+    position = 0
+    for start, end in sorted(ranges):
+        add(features, position, start)
+        add(without, start, end)
+        position = end
+    add(features, position, TEXT_END)
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
+
+
+#: Pango's "to the end of the text" for an attribute's end index (G_MAXUINT)
+TEXT_END = 2**32 - 1
+
+
+def _own_layout(context, box, line_break):
+    """The box's Pango layout, made for its own text if it holds more (its paragraph)."""
+    layout = box.pango_layout
+    if getattr(layout, "text", None) != box.text:
+        layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
+        layout.deactivate()
+        box.pango_layout = layout
+    return layout
 
 
 def _spread(context, box, spacing, plan, restore, bonus, x_advance, boxes_module, line_break) -> float:
@@ -193,11 +388,7 @@ def _spread(context, box, spacing, plan, restore, bonus, x_advance, boxes_module
             box.width += words * box.text.strip(" ").count(" ")
             return x_advance + words * box.text.strip(" ").count(" ")
         if inside:
-            layout = box.pango_layout
-            if getattr(layout, "text", None) != box.text:  # not the box's own line: make one
-                layout = line_break.create_layout(box.text, box.style, context, None, box.justification_spacing)
-                layout.deactivate()
-                box.pango_layout = layout
+            layout = _own_layout(context, box, line_break)  # not the box's own line: make one
             # WeasyPrint rebuilds the layout when it draws (reactivate → set_text), where the
             # wrapped set_text applies this spacing: no second layout is needed now
             layout.bp_spacing = spacing

@@ -1,0 +1,196 @@
+"""Lines (issue 24): push in before pushing out, and the lines of realistic issues.
+
+The first tests set one paragraph through the real stylesheet and justifier (weasy/render.py
+with styles/base.css) and read the glyphs back: a line that fits one more character only
+with its marks at half width takes it (推入), and a line with room sets its marks full
+width. The others build realistic district weeks (tests/lines/, written for these tests:
+eight reports of numbers with units, Latin words, a URL, quotes, book titles and
+enumerations) in the newspaper and the briefing and hold every page to: at most one loose
+line (a mean gap between Han characters over 0.15 em, pagecheck's S2), no spaced-out
+Latin, every justified line flush, and text that copies out exactly."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+import pdfcheck
+from bulletinpress import api
+from bulletinpress.source.project import builtin_dir
+from bulletinpress.weasy import justify, render
+
+LINES = Path(__file__).parent / "lines"
+#: a 10-em measure: nine Han characters and two marks fill it only with both marks at half width
+PUSHED = "甲乙丙，丁戊己，庚辛壬癸子丑寅卯辰巳午未申酉戌亥。"
+ROOMY = "甲乙，丙丁。"
+
+
+def _set(tmp_path: Path, text: str) -> list[pdfcheck.Line]:
+    """`text` as a justified Chinese paragraph 10 em wide, read back as lines."""
+    html = ('<html lang="zh-CN"><body><p style="width: 10em; font-size: 12pt; text-align: justify; '
+            f"font-family: 'Noto Serif CJK SC'; margin: 0\">{text}</p></body></html>")
+    data, _ = render.render(html, tmp_path, [builtin_dir("styles") / "base.css"], [tmp_path, builtin_dir("styles")], {})
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(data)
+    return pdfcheck.read_lines(pdf)
+
+
+def _origins(line: pdfcheck.Line) -> list[float]:
+    return [glyph.x0 for glyph in line.ink]
+
+
+def test_a_line_takes_one_more_character_by_pushing_its_marks_in(tmp_path):
+    lines = _set(tmp_path, PUSHED)
+    assert lines[0].text == "甲乙丙，丁戊己，庚辛壬", "at full width 壬 would start the next line"
+    steps = [b - a for a, b in zip(_origins(lines[0]), _origins(lines[0])[1:])]
+    assert sorted(round(step / 12, 2) for step in steps)[:2] == [0.5, 0.5], "its two marks are set half width"
+
+
+def test_a_line_with_room_sets_its_marks_full_width(tmp_path):
+    line = _set(tmp_path, ROOMY)[0]
+    steps = [round((b - a) / 12, 2) for a, b in zip(_origins(line), _origins(line)[1:])]
+    assert steps == [1.0] * 5, steps
+
+
+def test_push_in_and_give_back_copy_out_exactly(tmp_path):
+    _set(tmp_path, PUSHED + ROOMY)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "p.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.sub(r"\s+", "", text) == PUSHED + ROOMY
+
+
+def test_without_push_in_the_line_would_not_take_the_character(tmp_path, monkeypatch):
+    """The first test fails when push-in is off: the stylesheet's `halt` removed, 壬 is
+    pushed to the next line."""
+    plain = tmp_path / "base.css"
+    plain.write_text((builtin_dir("styles") / "base.css").read_text(encoding="utf-8").replace(
+        'html:lang(zh) { font-feature-settings: "halt"; }', ""), encoding="utf-8")
+    assert plain.read_text(encoding="utf-8") != (builtin_dir("styles") / "base.css").read_text(encoding="utf-8")
+    monkeypatch.setattr(justify, "_HALVED", {})
+    html = ('<html lang="zh-CN"><body><p style="width: 10em; font-size: 12pt; text-align: justify; '
+            f"font-family: 'Noto Serif CJK SC'; margin: 0\">{PUSHED}</p></body></html>")
+    data, _ = render.render(html, tmp_path, [plain], [tmp_path], {})
+    (tmp_path / "plain.pdf").write_bytes(data)
+    assert pdfcheck.read_lines(tmp_path / "plain.pdf")[0].text == "甲乙丙，丁戊己，庚辛"
+
+
+def test_a_font_without_halt_gives_nothing_back(tmp_path):
+    """LXGW WenKai has no `halt`: its marks are never widened (a gap would open after them)."""
+    html = ('<html lang="zh-CN"><body><p style="width: 10em; font-size: 12pt; text-align: justify; '
+            f"font-family: 'LXGW WenKai'; margin: 0\">{ROOMY}</p></body></html>")
+    data, _ = render.render(html, tmp_path, [builtin_dir("styles") / "base.css"], [tmp_path, builtin_dir("styles")], {})
+    (tmp_path / "k.pdf").write_bytes(data)
+    line = pdfcheck.read_lines(tmp_path / "k.pdf")[0]
+    steps = [round((b - a) / 12, 2) for a, b in zip(_origins(line), _origins(line)[1:])]
+    assert max(steps) <= 1.05, steps
+
+
+# --- realistic issues ------------------------------------------------------------
+
+CASES = [("week-zh", "newspaper"), ("week-zh", "briefing"), ("week-zh", "newsletter"),
+         ("week-en", "briefing"), ("week-en", "newsletter")]
+ZH = [f"week-zh-{layout}" for layout in ("newspaper", "briefing", "newsletter")]
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    root = tmp_path_factory.mktemp("lines")
+    (root / "issues").mkdir()
+    built = {}
+    for name, layout in CASES:
+        source = root / "issues" / f"{name}.yaml"
+        source.write_text((LINES / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        target = root / f"{name}-{layout}.pdf"
+        api.build(source, target, layout=layout)
+        built[f"{name}-{layout}"] = (target, source)
+    return built
+
+
+IDS = [f"{name}-{layout}" for name, layout in CASES]
+
+
+def mean_gap(line: pdfcheck.Line) -> float:
+    gaps = line.gaps()
+    return statistics.mean(gaps) if gaps else 0.0
+
+
+@pytest.mark.parametrize("case", ZH)
+def test_at_most_one_loose_line_a_page(weeks, case):
+    pdf, source = weeks[case]
+    lines = pdfcheck.read_lines(pdf)
+    body = [line for line in pdfcheck.body_lines(lines, pdfcheck.Source.read(source)) if len(line.gaps()) >= 6]
+    assert len(body) > 40
+    for page in {line.page for line in body}:
+        loose = [f"{line.text} ({mean_gap(line):.2f} em)" for line in body if line.page == page and mean_gap(line) > 0.15]
+        assert len(loose) <= 1, loose
+
+
+@pytest.mark.parametrize("case", IDS)
+def test_lines_are_flush_and_latin_is_never_spaced_out(weeks, case):
+    pdf, source = weeks[case]
+    lines = pdfcheck.read_lines(pdf)
+    body = pdfcheck.body_lines(lines, pdfcheck.Source.read(source))  # the newsletter tracks its capitals labels
+    assert len(body) > 20 and pdfcheck.letter_spaced(body) == []
+    if case in ZH[:2]:  # the newsletter's narrow Chinese columns are read as one by pdfcheck
+        assert pdfcheck.not_flush(lines, pdfcheck.Source.read(source)) == []
+
+
+@pytest.mark.parametrize("case", ZH)
+def test_realistic_copy_comes_out_exactly(weeks, case):
+    """pdftotext in content order (-raw: its default reading order joins lines of
+    neighbouring columns) and PyMuPDF: no space between two Han characters anywhere."""
+    pdf, source = weeks[case]
+    source_text = source.read_text(encoding="utf-8") + "\n职工之家周刊 第112期"  # the nameplate's two pieces share a baseline
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert pdfcheck.extraction_problems(text, source_text) == []
+    with pymupdf.open(pdf) as doc:
+        text = "".join(page.get_text() for page in doc)
+    assert pdfcheck.extraction_problems(text, source_text) == []
+
+
+def headline_lines(pdf: Path, source: Path) -> dict[str, list[str]]:
+    """Each headline of the issue as the lines it was printed on (PyMuPDF's lines, with
+    their spaces), found as consecutive lines whose text makes up the headline."""
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    titles = [article["title"] for article in [data["lead"], *data["reports"]]]
+    with pymupdf.open(pdf) as doc:
+        lines = ["".join(span["text"] for span in line["spans"]).strip()
+                 for page in doc for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
+    found = {}
+    for title in titles:
+        want = pdfcheck.squash(title)
+        for start in range(len(lines)):
+            got, end = "", start
+            while end < len(lines) and want.startswith(got + pdfcheck.squash(lines[end])) and lines[end]:
+                got += pdfcheck.squash(lines[end])
+                end += 1
+                if got == want:
+                    found[title] = lines[start:end]
+                    break
+            if title in found:
+                break
+    return found
+
+
+@pytest.mark.parametrize("case", ["week-zh-briefing", "week-en-briefing", "week-en-newsletter"])
+def test_headlines_are_balanced_in_every_layout(weeks, case):
+    """No headline ends on one English word or on one or two Chinese characters, in the
+    flowing briefing (balanced for its measure, layout.yaml `titles`) as in composed pages."""
+    pdf, source = weeks[case]
+    found = headline_lines(pdf, source)
+    assert len(found) >= 7, found
+    several = [lines for lines in found.values() if len(lines) > 1]
+    assert several, "some headlines take two lines or more"
+    for lines in several:
+        last = lines[-1]
+        if case.startswith("week-en"):
+            assert len(last.split()) >= 2, lines
+        else:
+            assert len(pdfcheck.squash(last)) >= 3, lines
