@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from bulletinpress.compose import copyedit
 from conftest import run_cli, write_issue
@@ -78,3 +80,122 @@ def test_lint_fix_rewrites_in_place_keeping_comments_and_layout(project):
     assert 'body: 他说：“好。”' in text
     assert "-      共有100家企业参加,成果显著。" in run.stdout and "+      共有100家企业参加，成果显著。" in run.stdout
     assert run_cli("lint", path, "--strict").code == 0, "nothing left"
+
+
+# --- issue 26: misses, and a --fix that never breaks a file ----------------------------------
+
+@pytest.mark.parametrize("text,wanted", [
+    ("举办讲座3场,50余名职工参加。", "举办讲座3场，50余名职工参加。"),  # before a digit
+    ("活动时间:2025年6月12日", "活动时间：2025年6月12日"),
+    ("据统计,VR设备", "据统计，VR设备"),  # before a Latin letter
+    ("整改率达93.7%.", "整改率达93.7%。"),  # after a number
+    ("“牵头抓总”,这是信任。", "“牵头抓总”，这是信任。"),  # after a closing mark
+    ("什么是“新质生产力”?", "什么是“新质生产力”？"),
+    ("近日, 江津区召开会议。", "近日，江津区召开会议。"),  # with a space after
+    ("第一段,\n第二段。", "第一段，\n第二段。"),  # at a line's end that is not the field's
+    ("张𬘭,李四", "张𬘭，李四"),  # after a Han character outside the BMP
+    ("近日， 区总工会", "近日，区总工会"),  # spaces next to full-width marks
+    ("近日 ，区总工会", "近日，区总工会"),
+    ("开展 “春送岗位” 专项行动", "开展“春送岗位”专项行动"),
+    ("《意见》 要求", "《意见》要求"),
+    ("“ 安康杯 ”竞赛", "“安康杯”竞赛"),
+    ("人数达1,000人。", "人数达1,000人。"),  # thousands stay
+])
+def test_marks_that_used_to_be_missed(text, wanted):
+    assert copyedit.fixed(text, "zh") == wanted
+    assert copyedit.fixed(wanted, "zh") == wanted
+
+
+@pytest.mark.parametrize("clean", ["本报记者 张三", "人人讲安全 个个会应急", "北京—上海", "版本2.5和3.5万元", "访问www.cqgh.org查询"])
+def test_clean_copy_raises_no_alarm(clean):
+    assert [f for f in copyedit.findings(clean, "zh") if f.fix is not None and "space next to" in f.message] == []
+
+
+SCALARS = """\
+masthead: {title: 周报, date: 2024-12-06}
+lead:
+  title: '职工''之家,'
+  body: '近日,区总工会举办讲座3场,50余名职工参加。'
+reports:
+  - district: 区
+    title: "双引号,标题"
+    body: "第一段,有逗号。\\n\\n第二段,也有\\t逗号。"
+  - district: 区
+    title: 折叠
+    body: >
+      第一行,有逗号
+      第二行,也有逗号。
+
+      新段落,在这里。
+  - {district: 区, title: 流式标题, body: 流式正文:有冒号。}
+"""
+
+
+def test_lint_fix_fixes_every_scalar_style_and_the_file_still_parses(project):
+    """Single quotes with '' (used to be a YAML error and nothing fixed), double quotes with
+    escapes, a folded block, a {flow} group: each field fixed in place or said."""
+    import yaml
+
+    path = write_issue(project, SCALARS, "styles.yaml")
+    run = run_cli("lint", path, "--fix")
+    assert run.code == 0 and "Traceback" not in run.stderr, run.stderr
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["lead"]["title"] == "职工'之家，" or "not fixed here" in run.stderr
+    assert data["lead"]["body"] == "近日，区总工会举办讲座3场，50余名职工参加。"
+    assert data["reports"][0]["title"] == "双引号，标题"
+    assert data["reports"][0]["body"] == "第一段，有逗号。\n\n第二段，也有\t逗号。"
+    assert data["reports"][1]["body"] == "第一行，有逗号第二行，也有逗号。\n新段落，在这里。\n" or "not fixed here" in run.stderr
+    assert data["reports"][2]["body"] == "流式正文：有冒号。"
+    assert path.read_text(encoding="utf-8").startswith("masthead: {title: 周报, date: 2024-12-06}\n")
+
+
+SCALAR_STYLES = ["plain", "single", "double", "literal", "folded", "flow"]
+
+
+def _issue(style: str, value: str) -> str:
+    """An issue whose lead's body is `value` written in `style`."""
+    import json
+
+    head = "masthead: {title: 周报, date: 2024-12-06}\n"
+    if style == "flow":
+        return head + f"lead: {{title: 题, body: {value}}}\n"
+    body = {
+        "plain": f" {value}\n",
+        "single": " '" + value.replace("'", "''") + "'\n",
+        "double": f" {json.dumps(value, ensure_ascii=False)}\n",
+        "literal": " |\n" + "".join(f"    {line}\n" for line in value.split("\n")),
+        "folded": " >\n" + "".join(f"    {line}\n" for line in value.split("\n")),
+    }[style]
+    return head + "lead:\n  title: 题\n  body:" + body
+
+
+PIECES = st.lists(st.sampled_from(["近日", "区总工会", "近日,", "职工'", "'区", '"会"', ",", ".", ":", "?", "!", " ", "'", "''",
+                                    '"', "3场,50", "VR", "“", "”", "（", "(", ")", "...", "。", "，", "\\", "#", "张𬘭", ": "]),
+                  min_size=1, max_size=12)
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(SCALAR_STYLES), PIECES)
+@example("single", ["近日,", "职工'", "区"])  # the '' that used to make --fix write a broken file
+@example("double", ["近日,", '"会"', "\\", "区"])
+@example("folded", ["近日,", " ", "区总工会"])
+@example("flow", ["近日,", "区: 总工会"])
+def test_lint_fix_never_leaves_a_file_that_does_not_parse(project, style, pieces):
+    import yaml
+
+    from bulletinpress import api
+    from bulletinpress.errors import BulletinError
+
+    value = "".join(pieces).strip() or "近日"
+    text = _issue(style, value)
+    try:
+        if yaml.safe_load(text)["lead"].get("body") in (None, ""):
+            return
+    except yaml.YAMLError:
+        return  # not a file an editor could have saved
+    path = write_issue(project, text, "fuzz-fix.yaml")
+    try:
+        api.lint_fix(path)
+    except BulletinError:
+        pass
+    yaml.safe_load(path.read_text(encoding="utf-8"))  # still parses, whatever happened

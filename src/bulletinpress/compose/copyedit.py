@@ -61,10 +61,34 @@ def one_round(text: str, language: str, *, title: bool = False) -> list[Finding]
 # --- Chinese -------------------------------------------------------------------------------------
 
 def _half_width_marks(text: str, title: bool):
-    """, ; : ? ! and . after a Han character (before another or at the end): full width."""
-    for match in re.finditer(rf"(?<=[{HAN}])[,;:?!.](?=[{HAN}“”‘’（《）》\"']|\s*$)", text):
-        mark = match.group()
-        yield Finding(match.start(), 1, f"half-width '{mark}' in Chinese text", FULL[mark])
+    """, ; : ? ! and . in Chinese text: full width. After a Han character or a closing mark,
+    before a Han character, a number, a Latin word, a quotation or a bracket, or at the end
+    of a line or paragraph; a space typed after it goes with it (近日, 江津区 → 近日，江津区).
+    Not between two digits (1,000 and 93.7), and a . only at a sentence's end or before
+    Han text."""
+    pattern = rf"(?:(?<=[{HAN}\U00020000-\U0003134f”’）》」』】%])|(?<=[{HAN}][0-9])|(?<=[{HAN}][0-9][0-9]))([,;:?!.])( ?)(?=[{HAN}\U00020000-\U0003134f“‘（《「『【0-9A-Za-z\"']|[ \t]*(?:\n|$))"
+    for match in re.finditer(pattern, text):
+        mark, space = match.group(1), match.group(2)
+        if mark == "." and text[match.end():match.end() + 1].isascii() and text[match.end():match.end() + 1].isalnum():
+            continue  # 5.G, a.m.: not a full stop before a Latin letter or a digit
+        if mark in ",." and text[match.start() - 1:match.start()].isdigit() and text[match.end():match.end() + 1].isdigit():
+            continue
+        if space and not re.match(rf"[{HAN}“‘（《]", text[match.end():match.end() + 1]):
+            space = ""
+        yield Finding(match.start(), 1 + len(space), f"half-width '{mark}' in Chinese text", FULL[mark])
+
+
+def _spaces_at_marks(text: str, title: bool):
+    """A space next to a full-width mark (近日， 区 · 近日 ，区 · 开展 “春送岗位” 专项 · 《意见》 要求 ·
+    “ 安康杯 ”): the mark carries its own space; not in a title, where a space is a break."""
+    if title:
+        return
+    for match in re.finditer(r"(?<=[，。、；：？！”’）》」』】])[ \u3000]+(?=\S)|(?<=\S)[ \u3000]+(?=[，。、；：？！“‘（《「『【])"
+                             r"|(?<=[“‘（《「『【])[ \u3000]+|[ \u3000]+(?=[”’）》」』】])", text):
+        before, after = text[match.start() - 1:match.start()], text[match.end():match.end() + 1]
+        if before.isascii() and after.isascii():
+            continue
+        yield Finding(match.start(), len(match.group()), "a space next to a full-width mark", "")
 
 
 def _half_width_brackets(text: str, title: bool):
@@ -77,14 +101,26 @@ def _half_width_brackets(text: str, title: bool):
 
 
 def _straight_quotes(text: str, title: bool):
-    """" and ' in Chinese text: “” and ‘’, paired in order."""
+    """" and ' in Chinese text: “” and ‘’, paired in order with the curly ones already there
+    (“春送岗位" closes with ”); one left without a partner is said, not guessed."""
     for quote, (opening, closing) in (('"', "“”"), ("'", "‘’")):
         places = [m.start() for m in re.finditer(re.escape(quote), text)]
         if not any(_near_han(text, p) for p in places):
             continue
-        for number, place in enumerate(places):
-            mark = opening if number % 2 == 0 else closing
-            yield Finding(place, 1, f"straight quote {quote} in Chinese text", mark)
+        marks, open_at = {}, None
+        for index, char in enumerate(text):
+            if char == opening or (char == quote and open_at is None):
+                open_at = index
+                if char == quote:
+                    marks[index] = opening
+            elif char == closing or char == quote:
+                if char == quote:
+                    marks[index] = closing
+                open_at = None
+        for place in places:
+            unpaired = place == open_at
+            yield Finding(place, 1, f"straight quote {quote} in Chinese text" + (" without a partner" if unpaired else ""),
+                          None if unpaired else marks[place])
 
 
 def _near_han(text: str, place: int) -> bool:
@@ -138,7 +174,7 @@ def _ellipsis_and_dash(text: str, title: bool):
         yield Finding(match.start(), len(match.group()), f"'{match.group()}' for a dash", "——")
 
 
-_CHINESE = [_half_width_marks, _half_width_brackets, _straight_quotes, _unbalanced, _doubled,
+_CHINESE = [_half_width_marks, _spaces_at_marks, _half_width_brackets, _straight_quotes, _unbalanced, _doubled,
             _space_between_han, _full_width_alnum, _ellipsis_and_dash]
 
 

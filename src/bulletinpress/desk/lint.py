@@ -1,20 +1,22 @@
 """`bulletinpress lint --fix`: the copy rules' fixes written into the issue file itself.
 
-Each fix replaces the characters it names at their place in the file, so comments, quoting,
-indentation and every line not concerned stay exactly as the editor left them (a YAML
-dumper, even a round-trip one, would re-indent and re-wrap). A fix whose place cannot be
-found exactly (a quoted scalar with escapes, a folded one) is left for the editor and said.
-The new file is read back and each field checked against the rules' own fixed text before
-it is written (atomically); a difference is an error and nothing is written.
+Each field that has fixes is written again in place, in its own YAML style — plain,
+'single' or "double" quoted, a `|` or `>` block at its own indentation — so comments,
+keys, indentation and every field not concerned stay exactly as the editor left them (a
+YAML dumper, even a round-trip one, would re-indent and re-wrap the whole file). The new
+file is read back and every field compared with what the rules wanted: a field that did
+not come out so is put back as it was and said, at its place; it never stops the others,
+and a file that would not parse is never written.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
 
 from ..compose import copyedit
-from ..errors import ContentError, Diagnostic
+from ..errors import Diagnostic
 from ..press import output
 from ..source import files, load
 
@@ -28,54 +30,133 @@ def fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
 def _fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
     read = files.read(path, files.ISSUE)
     original = load.decode(path, read)  # written back as UTF-8
-    text, left = original, []
-    for _ in range(4):  # a fix can make another possible (说:" → 说：“)
-        source = load.parse(path, text)
-        edits, left = _edits(source, language)
-        if not edits:
-            break
-        text = _apply(text, edits)
-    _verify(path, original, text, language)
+    source = load.parse(path, original)
+    wanted = _wanted(source, language)
+    text, refused = _rewritten(source, wanted)
+    left = [_not_fixed(source, loc, language) for loc in refused]
     if text != original:  # never over an edit the editor saved while the fixes were worked out
         output.write_atomic(path, text.encode("utf-8"), expected=read)
     diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True), str(path), str(path)))
-    return diff, left
+    return diff, [d for group in left for d in group]
 
 
-def _edits(source, language: str):
-    """(line, column, length, replacement) for each fix whose place is exact, and a
-    diagnostic for each one that is not."""
-    lines = source.text.splitlines(True)
-    edits, left = [], []
+def _wanted(source, language: str) -> dict[tuple, str]:
+    """Each text field the rules would change, and its text once changed."""
+    found = {}
     for loc, value in copyedit.copy_fields(source.scalars):
-        for finding in copyedit.one_round(value, language, title=loc[-1] == "title"):
-            start = source.locate_in_text(loc, finding.offset)
-            wanted = value[finding.offset:finding.offset + finding.length]
-            row = lines[start.line - 1] if start.line <= len(lines) else ""
-            if "\n" not in wanted and row[start.column - 1:start.column - 1 + len(wanted)] == wanted:
-                edits.append((start.line, start.column, len(wanted), finding.fix))
+        new = copyedit.fixed(value, language, title=loc[-1] == "title")
+        if new != value:
+            found[loc] = new
+    return found
+
+
+def _rewritten(source, wanted: dict[tuple, str]) -> tuple[str, list[tuple]]:
+    """The file with every wanted field written again, and the fields that could not be:
+    all at once, read back; a field that came out wrong is tried once more double-quoted
+    (a plain scalar in a {flow} group), then left as it was, and the rest tried again. A
+    file that would not parse is never the answer."""
+    pending, quoted, refused = dict(wanted), set(), []
+    while pending:
+        text = _replaced(source, pending, quoted)
+        wrong = _wrong_fields(source, text, pending)
+        if not wrong:
+            return text, refused
+        for loc in wrong:
+            if loc in quoted or source.scalars[loc].style in ("|", ">", '"'):
+                refused.append(loc)
+                del pending[loc]
             else:
-                left.append(Diagnostic(source.path, start.line, start.column,
-                                       f"{load.dotted(loc)}: {finding.message}: not fixed here (quoted or folded text); fix it by hand", "warning"))
-    return edits, left
+                quoted.add(loc)
+    return source.text, refused
 
 
-def _apply(text: str, edits) -> str:
-    lines = text.splitlines(True)
-    for line, column, length, replacement in sorted(edits, reverse=True):
-        row = lines[line - 1]
-        lines[line - 1] = row[:column - 1] + replacement + row[column - 1 + length:]
-    return "".join(lines)
+def _replaced(source, pending: dict[tuple, str], quoted: set) -> str:
+    text = source.text
+    spans = sorted(((_span(source, loc), loc) for loc in pending), reverse=True)
+    for (start, end), loc in spans:
+        text = text[:start] + _emitted(source, loc, pending[loc], loc in quoted) + text[end:]
+    return text
 
 
-def _verify(path: Path, original: str, text: str, language: str) -> None:
-    """Every field of the new file is the old one with the rules' fixes, nothing else."""
-    before = dict(copyedit.copy_fields(load.parse(path, original).scalars))
-    after = load.parse(path, text)
-    if after.errors or set(dict(copyedit.copy_fields(after.scalars))) != set(before):
-        raise ContentError([Diagnostic(path, 1, 1, "lint --fix would change the file's structure; nothing was written")])
-    for loc, value in copyedit.copy_fields(after.scalars):
-        done = copyedit.fixed(before[loc], language, title=loc[-1] == "title")
-        if copyedit.fixed(value, language, title=loc[-1] == "title") != done:
-            pos = after.locate(loc)
-            raise ContentError([Diagnostic(path, pos.line, pos.column, f"{load.dotted(loc)}: lint --fix went wrong here; nothing was written")])
+def _wrong_fields(source, text: str, pending: dict[tuple, str]) -> list[tuple]:
+    """The pending fields that did not read back as wanted; when the file does not parse
+    or its other fields changed, the first pending one (tried again without it)."""
+    try:
+        after = load.parse(source.path, text)
+    except Exception:  # noqa: BLE001 — any failure to read it back means: not this way
+        return list(pending)[:1]
+    before = {loc: node.value for loc, node in source.scalars.items()}
+    now = {loc: node.value for loc, node in after.scalars.items()}
+    if set(now) != set(before) or after.errors:
+        return list(pending)[:1]
+    wrong = [loc for loc, new in pending.items() if now.get(loc) != new]
+    if wrong:
+        return wrong
+    return [loc for loc in before if loc not in pending and now[loc] != before[loc]][:1]
+
+
+def _span(source, loc: tuple) -> tuple[int, int]:
+    """Where the field's scalar stands in the file: a block's indicator to its last line."""
+    node = source.scalars[loc]
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.style in ("|", ">"):
+        body = source.text[start:end]
+        end = start + len(body.rstrip(" \n"))  # the newline and blank lines after it stay
+    return start, end
+
+
+def _emitted(source, loc: tuple, value: str, quoted: bool = False) -> str:
+    """`value` as a scalar in the field's own style (a double-quoted one where that style
+    cannot hold it, or when `quoted`)."""
+    node = source.scalars[loc]
+    style = node.style or ""
+    if quoted:
+        return json.dumps(value, ensure_ascii=False)
+    if style in ("|", ">"):
+        return _block(source, node, value)
+    if style == "'" and "\n" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    if not style and "\n" not in value and _plain_reads_back(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # YAML's double-quoted style is JSON's string
+
+
+def _plain_reads_back(value: str) -> bool:
+    import yaml
+
+    try:
+        return yaml.safe_load(f"x: {value}\n") == {"x": value}
+    except yaml.YAMLError:
+        return False
+
+
+def _block(source, node, value: str) -> str:
+    """A `|` or `>` block of `value` at the block's own indentation and header."""
+    start = node.start_mark.index
+    header_end = source.text.index("\n", start) if "\n" in source.text[start:] else len(source.text)
+    header = source.text[start:header_end]
+    indent = " " * _indent(source, node)
+    body = value[:-1] if value.endswith("\n") else value
+    lines = body.split("\n")
+    if node.style == ">":
+        lines = [part for i, line in enumerate(lines) for part in ([""] if i else []) + [line]]
+    return header + "\n" + "\n".join(indent + line if line else "" for line in lines)
+
+
+def _indent(source, node) -> int:
+    lines = source.text[node.start_mark.index:].split("\n")[1:]
+    content = next((line for line in lines if line.strip()), "")
+    return len(content) - len(content.lstrip(" "))
+
+
+def _not_fixed(source, loc: tuple, language: str) -> list[Diagnostic]:
+    """The findings of a field that could not be written again, each at its place."""
+    value = source.scalars[loc].value
+    return [Diagnostic(source.path, *_at(source, loc, finding.offset),
+                       f"{load.dotted(loc)}: {finding.message}: not fixed here; fix it by hand", "warning")
+            for finding in copyedit.one_round(value, language, title=loc[-1] == "title")]
+
+
+def _at(source, loc: tuple, offset: int) -> tuple[int, int]:
+    position = source.locate_in_text(loc, offset)
+    return position.line, position.column
