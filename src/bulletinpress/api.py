@@ -71,6 +71,20 @@ def lint(path: Path) -> list[Diagnostic]:
     return _copy_warnings(check(path))
 
 
+def lint_text(text: str, name: Path, root: Path) -> list[Diagnostic]:
+    """The copy rules over issue YAML given as text (`lint --stdin`, an editor's buffer),
+    with the settings of the project at `root`; its findings under `name`."""
+    from .compose import copyedit
+
+    source = load.parse(name, text)
+    if source.errors:
+        raise ContentError(list(source.errors.values()))
+    settings_ = Project(root.resolve()).settings[0]
+    data = source.data if isinstance(source.data, dict) else {}
+    language = str(data.get("language") or settings_.language or "zh-CN").split("-")[0]
+    return copyedit.lint(source, "en" if language == "en" else "zh", settings_.districts, settings_.lint)
+
+
 def import_file(path: Path, *, into: Path | None = None, kind: str = "report", district: str | None = None,
                 project_root: Path | None = None) -> tuple[str, list[str]]:
     """A Word file or a draft as an article (desk/importer.py): appended to `into` (written
@@ -102,15 +116,15 @@ def lint_fix(path: Path) -> tuple[str, list[Diagnostic]]:
     from .desk import lint as linting
 
     checked = check(path)
-    diff, left = linting.fix(path, checked.issue.primary_language)
-    return diff, left + [d for d in lint(path) if "(fix:" not in d.message]
+    diff, left = linting.fix(path, checked.issue.primary_language, checked.project.settings[0].lint)
+    return diff, left + [d for d in lint(path) if d.fix is None]
 
 
 def _copy_warnings(checked: Checked) -> list[Diagnostic]:
     from .compose import copyedit
 
-    districts = checked.project.settings[0].districts
-    return copyedit.lint(checked.source, checked.issue.primary_language, districts)
+    settings = checked.project.settings[0]
+    return copyedit.lint(checked.source, checked.issue.primary_language, settings.districts, settings.lint)
 
 
 def build(

@@ -229,30 +229,43 @@ def import_file(
 
 @app.command()
 def lint(
-    issues: Issues,
+    issues: Annotated[Optional[list[Path]], typer.Argument(help="Issue files (YAML).", show_default=False, exists=True,
+                                                         dir_okay=False)] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Rewrite the issue files with the fixes (comments and layout kept); show the diff.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when there are findings.")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="text, json, sarif or rdjson (reviewdog), on stdout.")] = "text",
+    stdin: Annotated[bool, typer.Option("--stdin", help="Lint the issue YAML given on standard input (named by --name).")] = False,
+    name: Annotated[str, typer.Option("--name", help="The file name --stdin's findings are given under.")] = "<stdin>",
 ) -> None:
     """Check the copy: Chinese punctuation (GB/T 15834), English quotes and dashes, district names.
 
     Example: bulletinpress lint issues/2024-48.yaml --fix
     """
     from . import api
+    from .desk import findings as formats
 
-    found = []
-    for path in issues:
+    if output_format not in formats.FORMATS:
+        _fail(UsageError(f"--format must be one of {', '.join(formats.FORMATS)}, not '{output_format}'"))
+    if stdin == bool(issues) or (stdin and fix):
+        _fail(UsageError("give issue files, or --stdin (without --fix), not both"))
+    found = _handled(api.lint_text, sys.stdin.read(), Path(name), Path.cwd()) if stdin else []
+    for path in issues or []:
         if fix:
             diff, left = _handled(api.lint_fix, path)
-            if diff:
+            if diff and output_format == "text":
                 typer.echo(diff, nl=False)
             found += left
         else:
             found += _handled(api.lint, path)
-    for diagnostic in found:
-        _err(str(diagnostic))
-    if not found:
-        _err("no findings")
-    raise typer.Exit(1 if strict and found else 0)
+    if output_format != "text":
+        typer.echo(formats.render(found, output_format), nl=False)
+    else:
+        for diagnostic in found:
+            _err(str(diagnostic))
+        if not found:
+            _err("no findings")
+    errors = any(d.severity == "error" for d in found)  # the project's `lint: errors`
+    raise typer.Exit(1 if errors or (strict and found) else 0)
 
 
 @app.command()

@@ -21,6 +21,8 @@ class Diagnostic:
     column: int
     message: str
     severity: str = "error"
+    rule: str = ""  # a copy rule's name (compose/copyedit.py), for lint's machine formats
+    fix: str | None = None  # what the copy rule would write instead
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"

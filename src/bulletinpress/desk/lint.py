@@ -21,30 +21,32 @@ from ..press import output
 from ..source import files, load
 
 
-def fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
-    """Apply the fixes; return the diff and what was left for the editor."""
+def fix(path: Path, language: str, settings=None) -> tuple[str, list[Diagnostic]]:
+    """Apply the fixes (not of the rules the project's `settings` or the file's comments
+    switch off); return the diff and what was left for the editor."""
     with output.editing(path):
-        return _fix(path, language)
+        return _fix(path, language, settings)
 
 
-def _fix(path: Path, language: str) -> tuple[str, list[Diagnostic]]:
+def _fix(path: Path, language: str, settings) -> tuple[str, list[Diagnostic]]:
     read = files.read(path, files.ISSUE)
     original = load.decode(path, read)  # written back as UTF-8
     source = load.parse(path, original)
-    wanted = _wanted(source, language)
+    off, _ = copyedit.fields_off(source, settings)
+    wanted = _wanted(source, language, off)
     text, refused = _rewritten(source, wanted)
-    left = [_not_fixed(source, loc, language) for loc in refused]
+    left = [_not_fixed(source, loc, language, off[loc]) for loc in refused]
     if text != original:  # never over an edit the editor saved while the fixes were worked out
         output.write_atomic(path, text.encode("utf-8"), expected=read)
     diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True), str(path), str(path)))
     return diff, [d for group in left for d in group]
 
 
-def _wanted(source, language: str) -> dict[tuple, str]:
+def _wanted(source, language: str, off: dict[tuple, frozenset]) -> dict[tuple, str]:
     """Each text field the rules would change, and its text once changed."""
     found = {}
     for loc, value in copyedit.copy_fields(source.scalars):
-        new = copyedit.fixed(value, language, title=loc[-1] == "title")
+        new = copyedit.fixed(value, language, field=copyedit.field_name(loc), off=off[loc])
         if new != value:
             found[loc] = new
     return found
@@ -149,12 +151,12 @@ def _indent(source, node) -> int:
     return len(content) - len(content.lstrip(" "))
 
 
-def _not_fixed(source, loc: tuple, language: str) -> list[Diagnostic]:
+def _not_fixed(source, loc: tuple, language: str, off: frozenset) -> list[Diagnostic]:
     """The findings of a field that could not be written again, each at its place."""
     value = source.scalars[loc].value
     return [Diagnostic(source.path, *_at(source, loc, finding.offset),
-                       f"{load.dotted(loc)}: {finding.message}: not fixed here; fix it by hand", "warning")
-            for finding in copyedit.one_round(value, language, title=loc[-1] == "title")]
+                       f"{load.dotted(loc)}: {finding.message}: not fixed here; fix it by hand [{finding.rule}]", "warning")
+            for finding in copyedit.one_round(value, language, field=copyedit.field_name(loc), off=off)]
 
 
 def _at(source, loc: tuple, offset: int) -> tuple[int, int]:

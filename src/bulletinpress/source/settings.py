@@ -30,6 +30,15 @@ class Schedule(BaseModel):
     every_days: int = Field(7, ge=1, le=366)  # weekly by default
 
 
+class LintSettings(BaseModel):
+    """The copy rules for every issue of the project (`lint` in bulletinpress.yaml): rules
+    switched off, and rules whose findings are errors (exit 1) rather than warnings."""
+
+    model_config = ConfigDict(extra="forbid")
+    off: list[Name] = []
+    errors: list[Name] = []
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
     language: str | None = None
@@ -40,6 +49,7 @@ class Settings(BaseModel):
     output: str | None = None  # the build folder, relative to the project root
     schedule: Schedule = Schedule()
     districts: list[Text] = []  # the districts' names as they should be written (lint checks them)
+    lint: LintSettings = LintSettings()
 
 
 def read(root: Path) -> tuple[Settings, dict[str, Any], load.Source | None]:
