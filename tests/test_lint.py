@@ -297,3 +297,16 @@ def test_machine_formats_and_stdin(project):
                            input=path.read_text(encoding="utf-8"), capture_output=True, text=True, cwd=project, timeout=120)
     assert piped.returncode == 0 and "issues/m.yaml:2:" in piped.stderr and "[half-width-marks]" in piped.stderr, piped.stderr
     assert run_cli("lint", path, "--format", "xml").code == 2
+
+
+def test_a_fix_that_would_break_a_length_limit_is_said_and_the_others_are_made(project):
+    """A title of 2,000 characters ending in one … would become 2,001 with …… (the limit):
+    that field is left and said; the body's fix is still made."""
+    title = "职" * 1999 + "…"
+    path = write_issue(project, f"masthead: {{title: 周报, date: 2024-12-06}}\nlead:\n  title: {title}\n  body: 近日,区总工会召开会议。\n",
+                       "long.yaml")
+    run = run_cli("lint", path, "--fix")
+    assert run.code == 0 and "not fixed here" in run.stderr, run.stderr
+    text = path.read_text(encoding="utf-8")
+    assert title in text and "近日，区总工会召开会议。" in text
+    assert run_cli("check", path).code == 0

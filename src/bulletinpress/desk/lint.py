@@ -92,9 +92,23 @@ def _wrong_fields(source, text: str, pending: dict[tuple, str]) -> list[tuple]:
     if set(now) != set(before) or after.errors:
         return list(pending)[:1]
     wrong = [loc for loc, new in pending.items() if now.get(loc) != new]
+    wrong += [loc for loc in _invalid(after.data) - _invalid(source.data) if loc in pending]  # a fix past a length limit
     if wrong:
         return wrong
     return [loc for loc in before if loc not in pending and now[loc] != before[loc]][:1]
+
+
+def _invalid(data) -> set[tuple]:
+    """The fields the issue format refuses (a title the ellipsis fix made 2,001 characters)."""
+    from pydantic import ValidationError
+
+    from ..source.model import Issue
+
+    try:
+        Issue.model_validate(data)
+    except ValidationError as exc:
+        return {tuple(error["loc"]) for error in exc.errors(include_url=False)}
+    return set()
 
 
 def _span(source, loc: tuple) -> tuple[int, int]:
