@@ -361,6 +361,10 @@ def rgb_image(pdf, page):
     draw(pdf, page, b"q 2 0 0 2 100 100 cm /BPImage Do Q")
 
 
+def four_colour_black(pdf, page):
+    draw(pdf, page, b"q 1 1 1 1 k 100 100 50 50 re f Q")
+
+
 def no_trimbox(pdf, page):
     del page["/TrimBox"]
 
@@ -381,14 +385,15 @@ DEFECTS = {
     "missing TrimBox": (no_trimbox, "trimbox-missing"),
     "mixed page sizes": (mixed_sizes, "mixed-sizes"),
     "PDF/X marker only in XMP": (pdfx_marker_only_in_xmp, "pdfx-info"),
+    "400 % of ink on newsprint": (four_colour_black, "ink-coverage"),
 }
 
 
 @pytest.mark.parametrize("defect", list(DEFECTS))
 def test_each_preflight_detector_fires(printed, tmp_path, defect):
     change, code = DEFECTS[defect]
-    assert preflight.check(printed).findings == []  # the same file without the defect is clean
-    report = preflight.check(mutated(printed, tmp_path, change))
+    assert preflight.check(printed, max_ink=240).findings == []  # the same file without the defect is clean
+    report = preflight.check(mutated(printed, tmp_path, change), max_ink=240)
     assert code in {f.code for f in report.findings}, report.to_text()
 
 
@@ -420,3 +425,83 @@ def test_pdf_oxide_does_fail_a_pdf_that_is_not_pdfx(screen):
 
     result = PdfDocument(str(screen)).validate_pdf_x("4")
     assert not result["valid"] and result["errors"]
+
+
+# --- the print shop's own conditions (issue 25) --------------------------------------------------
+
+GS_ICC = Path("/usr/share/color/icc/ghostscript")
+#: two CMYK output profiles every Debian machine with Ghostscript has
+PROFILES = {"swop": GS_ICC / "default_cmyk.icc", "ps": GS_ICC / "ps_cmyk.icc"}
+
+
+def _intent(pdf: Path) -> tuple[bytes, str, str]:
+    with pikepdf.open(pdf) as doc:
+        intent = doc.Root.OutputIntents[0]
+        return intent.DestOutputProfile.read_bytes(), str(intent.OutputConditionIdentifier), str(intent.get("/Info", ""))
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_the_shops_profile_is_the_output_intent_byte_for_byte(project, name):
+    from pdf_oxide import PdfDocument
+
+    (project / "icc").mkdir()
+    shutil.copy(PROFILES[name], project / "icc" / "shop.icc")
+    path = write_issue(project, MINIMAL)
+    target = project / "shop.pdf"
+    run = run_cli("build", path, "--print", "--output-intent", project / "icc" / "shop.icc", "-o", target)
+    assert run.code == 0, run.stderr
+    profile, condition, info = _intent(target)
+    assert profile == PROFILES[name].read_bytes()
+    assert condition == info and condition.startswith("Artifex"), "the profile's description names the condition"
+    result = PdfDocument(str(target)).validate_pdf_x("4")
+    assert result["valid"] and result["errors"] == [], result
+
+
+def test_the_shops_conditions_from_the_project_settings(project):
+    (project / "icc").mkdir()
+    shutil.copy(PROFILES["ps"], project / "icc" / "press.icc")
+    (project / "bulletinpress.yaml").write_text(
+        "layout: briefing\nprint: {output_intent: icc/press.icc, condition: CGATS TR002, paper: newsprint}\n", encoding="utf-8")
+    path = write_issue(project, MINIMAL)
+    target = project / "settings.pdf"
+    run = run_cli("build", path, "--print", "-o", target)
+    assert run.code == 0, run.stderr
+    profile, condition, _ = _intent(target)
+    assert profile == PROFILES["ps"].read_bytes() and condition == "CGATS TR002"
+    run = run_cli("build", path, "--print", "--condition", "FOGRA39", "-o", target, "--force")
+    assert run.code == 0 and _intent(target)[1] == "FOGRA39", "the command line wins over the settings"
+
+
+@pytest.mark.parametrize("case", ["rgb", "not icc", "outside"])
+def test_a_profile_that_cannot_be_an_output_intent_is_an_error_naming_it(project, case):
+    (project / "icc").mkdir()
+    given = project / "icc" / "shop.icc"
+    if case == "rgb":
+        shutil.copy(GS_ICC / "srgb.icc", given)
+    elif case == "not icc":
+        given.write_bytes(b"this is no profile" * 20)
+    else:
+        given = PROFILES["ps"]
+    path = write_issue(project, MINIMAL)
+    target = project / "bad.pdf"
+    run = run_cli("build", path, "--print", "--output-intent", given, "-o", target)
+    assert run.code == 1 and str(given) in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert {"rgb": "not a CMYK output profile", "not icc": "not an ICC profile", "outside": "outside the project"}[case] in run.stderr
+    assert not target.exists()
+
+
+def test_shop_options_need_print_and_a_known_paper(project):
+    path = write_issue(project, MINIMAL)
+    assert run_cli("build", path, "--paper", "newsprint").code == 2
+    assert run_cli("build", path, "--print", "--paper", "vellum").code == 2
+    assert run_cli("preflight", SAMPLE_ZH, "--paper", "vellum").code in (1, 2)
+
+
+def test_preflight_holds_colours_to_the_papers_ink_limit(printed, tmp_path):
+    defect = mutated(printed, tmp_path, four_colour_black)
+    for paper, fires in (("newsprint", True), ("coated", True)):
+        run = run_cli("preflight", defect, "--paper", paper, "--json")
+        codes = {f["code"] for f in json.loads(run.stdout)["findings"]}
+        assert ("ink-coverage" in codes) == fires and run.code == 1, (paper, run.stdout)
+    run = run_cli("preflight", printed, "--paper", "newsprint")
+    assert run.code == 0 and "ink-coverage" not in run.stdout, "the sample's own colours are within newsprint's 240 %"

@@ -147,6 +147,8 @@ def build(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
     checked = checked or check(path, layout=layout, style=style)
+    if options.print is not None:
+        options = replace(options, print=_shop(checked, options.print))
     target = target or checked.project.build_dir / (path.stem + FORMATS[fmt])
     warnings: list[Diagnostic] = []
     notes: list[str] = []
@@ -175,7 +177,10 @@ def _preflight(target: Path, data: bytes, print_options: PrintOptions):
     replaces the previous good file."""
     from .press import preflight
 
-    report = preflight.check(target, standard=print_options.variant, data=data)
+    from .press import shop
+
+    limit = shop.ink_limit(print_options.paper, print_options.max_ink)
+    report = preflight.check(target, standard=print_options.variant, data=data, max_ink=limit)
     if report.errors:
         raise PreflightFailed(report)
     return report
@@ -402,14 +407,29 @@ def wechat(checked: Checked) -> str:
     return wechat_page.page(web(checked), css, checked.issue.primary_language)
 
 
+def _shop(checked: Checked, given: PrintOptions) -> PrintOptions:
+    """The print options with the layout's bleed and the print shop's conditions: what the
+    command line gave, else the project's `print:` settings (press/shop.py). The shop's
+    profile is checked to be a CMYK output profile inside the project."""
+    from .press import pdfx, shop
+
+    settings_ = checked.project.settings[0].print
+    profile = given.profile
+    if profile == pdfx.CMYK_PROFILE and settings_.output_intent:
+        profile = checked.project.root / settings_.output_intent
+    if profile != pdfx.CMYK_PROFILE:
+        shop.read_profile(profile, checked.project.root)
+    return replace(given, bleed_mm=checked.layout.bleed_mm, profile=profile,
+                   condition=given.condition or settings_.condition, paper=given.paper or settings_.paper,
+                   max_ink=given.max_ink or settings_.max_ink)
+
+
 def _pdf(checked: Checked, options: Options) -> tuple[bytes, int, list[Diagnostic], list[str]]:
     from .weasy import render as render_pdf
 
     if not render_pdf.fast_subsetting():
         logger.warning("libharfbuzz-subset0 is missing: font subsetting will be ~10x slower (apt-get install libharfbuzz-subset0)")
     if options.print is not None:
-        given = options.print
-        options = replace(options, print=PrintOptions(given.variant, checked.layout.bleed_mm, given.marks, given.profile))
         if options.print.is_pdfx and not options.print.profile.is_file():
             raise UsageError(f"the CMYK profile {options.print.profile} is missing (apt-get install libgs-common)")
     page_html, composed, pages = composed_html(checked, checked.source.path.resolve().parent,

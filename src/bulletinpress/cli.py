@@ -59,6 +59,22 @@ def main_options(
     """Bulletins written as YAML, set as print-ready PDFs."""
 
 
+def _print_options(for_print: bool, variant: str, output_intent: Path | None, condition: str | None,
+                   paper: str | None) -> PrintOptions | None:
+    """The print shop's options as given on the command line (the project's `print:`
+    settings fill in the rest, api._shop); they mean nothing without --print."""
+    from .press import pdfx, shop
+
+    if not for_print:
+        if output_intent or condition or paper:
+            _fail(UsageError("--output-intent, --condition and --paper go with --print"))
+        return None
+    if paper is not None and paper not in shop.PAPERS:
+        _fail(UsageError(f"--paper must be one of {', '.join(shop.PAPERS)}, not '{paper}'"))
+    profile = output_intent.resolve() if output_intent else pdfx.CMYK_PROFILE
+    return PrintOptions(variant=variant, profile=profile, condition=condition, paper=paper)
+
+
 @app.command()
 def build(
     issues: Issues,
@@ -74,6 +90,15 @@ def build(
     pdf_variant: Annotated[
         str, typer.Option("--pdf-variant", help=f"With --print: one of {', '.join(VARIANTS)}.")
     ] = "pdf/x-4",
+    output_intent: Annotated[
+        Optional[Path], typer.Option("--output-intent", help="With --print: the print shop's CMYK profile (.icc, in the project).")
+    ] = None,
+    condition: Annotated[
+        Optional[str], typer.Option("--condition", help="With --print: the printing condition the shop names (e.g. FOGRA39).")
+    ] = None,
+    paper: Annotated[
+        Optional[str], typer.Option("--paper", help="With --print: newsprint, uncoated or coated (the ink limit preflight holds to).")
+    ] = None,
     allow_overflow: Annotated[
         bool, typer.Option("--allow-overflow", help="Let text that does not fit a fixed-page layout run onto more pages.")
     ] = False,
@@ -99,7 +124,7 @@ def build(
     if pdf_variant not in VARIANTS:
         _fail(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
     issues = _handled(batch.shard, issues, shard)
-    run = Options(PrintOptions(variant=pdf_variant) if for_print else None, allow_overflow, allow_underfill)
+    run = Options(_print_options(for_print, pdf_variant, output_intent, condition, paper), allow_overflow, allow_underfill)
     options = {"fmt": fmt.value, "layout": layout, "style": style, "options": run}
     jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, _handled(api.targets, issues, output, fmt.value))]
     workers = jobs or ((os.cpu_count() or 1) if len(issues) > 1 else 1)
@@ -177,14 +202,19 @@ def preflight(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     booklet: Annotated[bool, typer.Option("--booklet", help="Check it as a booklet (pages a multiple of 4).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="newsprint, uncoated or coated: the ink limit.")] = None,
+    max_ink: Annotated[Optional[int], typer.Option("--max-ink", min=100, max=400, help="The shop's ink limit (total %), over the paper's.")] = None,
 ) -> None:
-    """Check a PDF the way a print shop does: boxes, PDF/X, fonts, images, colours.
+    """Check a PDF the way a print shop does: boxes, PDF/X, fonts, images, colours, ink.
 
-    Example: bulletinpress preflight build/2024-48.pdf --json
+    Example: bulletinpress preflight build/2024-48.pdf --json --paper newsprint
     """
     from .press import preflight as checks
+    from .press import shop
 
-    report = _handled(checks.check, pdf, booklet=booklet)
+    if paper is not None and paper not in shop.PAPERS:
+        _fail(UsageError(f"--paper must be one of {', '.join(shop.PAPERS)}, not '{paper}'"))
+    report = _handled(checks.check, pdf, booklet=booklet, max_ink=shop.ink_limit(paper, max_ink))
     typer.echo(report.to_json() if as_json else report.to_text())
     raise typer.Exit(report.exit_status(strict))
 

@@ -62,7 +62,7 @@ def fingerprint(path: Path, options: dict):
     digest = hashlib.sha256(f"{tool_key()}|{sorted((k, str(v)) for k, v in options.items())}".encode())
     digest.update(repr(_font_files(tuple(sorted({f for fs in checked.layout.fonts.values() for f in fs})))).encode())
     digest.update(checked.source.text.encode())  # the text that was checked is the text built, whatever is saved since
-    files = [checked.project.root / "bulletinpress.yaml"]
+    files = [checked.project.root / "bulletinpress.yaml"] + _profiles(checked, options)
     photos = [(path.resolve().parent / image.src) for _, image in image_locs(checked.issue)]
     root = checked.project.root
     files += photos + [found for photo in photos for found in _referenced(photo, _SVG_REF, root)]
@@ -74,6 +74,14 @@ def fingerprint(path: Path, options: dict):
         digest.update(file.read_bytes() if file.is_file() else b"-")
     target = checked.project.build_dir / (path.stem + api.FORMATS.get(options.get("fmt", "pdf"), ".pdf"))
     return digest.hexdigest(), target, checked
+
+
+def _profiles(checked, options: dict) -> list[Path]:
+    """The print shop's CMYK profile, named on the command line or in the settings: another
+    profile is another PDF."""
+    given = getattr(options.get("options"), "print", None)
+    named = checked.project.settings[0].print.output_intent
+    return ([Path(given.profile)] if given is not None else []) + ([checked.project.root / named] if named else [])
 
 
 #: what a page draws besides its photos: images an SVG photo draws, images a stylesheet uses

@@ -25,7 +25,10 @@ class PrintOptions:
     variant: str = "pdf/x-4"
     bleed_mm: float = 3.0
     marks: bool = True
-    profile: Path = CMYK_PROFILE
+    profile: Path = CMYK_PROFILE  # the print shop's CMYK profile: the output intent
+    condition: str | None = None  # the printing condition the shop names (FOGRA39, JC200103 …)
+    paper: str | None = None  # newsprint, uncoated or coated: the ink limit preflight holds to
+    max_ink: int | None = None  # the shop's own ink limit (TAC, %), over the paper's
 
     @property
     def is_pdfx(self) -> bool:
@@ -63,6 +66,7 @@ def finish(pdf: bytes, options: PrintOptions) -> tuple[bytes, int]:
                 crop_marks(doc, page.obj)
         if options.is_pdfx:
             _info_pdfx_version(doc)
+            _condition(doc, options.condition)
         _xmp_identification_as_elements(doc)
         _pin_document_id(doc)
         out = io.BytesIO()
@@ -127,6 +131,16 @@ def _registration(doc):
         FunctionType=2, Domain=pikepdf.Array([0, 1]), C0=pikepdf.Array([0, 0, 0, 0]), C1=pikepdf.Array([1, 1, 1, 1]), N=1,
     ))
     return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, tint])
+
+
+def _condition(doc, condition: str | None) -> None:
+    """The output intent's condition as the print shop names it (WeasyPrint writes the
+    profile's description there); the description stays as its /Info."""
+    import pikepdf
+
+    if condition:
+        for intent in doc.Root.get("/OutputIntents", []):
+            intent.OutputConditionIdentifier = pikepdf.String(condition)
 
 
 def _info_pdfx_version(doc) -> None:

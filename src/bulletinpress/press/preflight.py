@@ -60,6 +60,7 @@ class Report:
     images: list[ImageInfo] = field(default_factory=list)
     small_text: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    max_ink: int | None = None  # the paper's limit on total ink (%), press/shop.py
 
     def add(self, severity: str, code: str, message: str, page: int | None = None) -> None:
         self.findings.append(Finding(severity, code, message, page))
@@ -98,13 +99,15 @@ class Report:
         return "\n".join(lines)
 
 
-def check(path: Path, *, booklet: bool = False, standard: str | None = None, data: bytes | None = None) -> Report:
+def check(path: Path, *, booklet: bool = False, standard: str | None = None, data: bytes | None = None,
+          max_ink: int | None = None) -> Report:
     """Every finding, read from the PDF alone: the file at `path`, or `data` (a build's PDF
     before it is written there). `standard` (pdf/x-4, pdf/a-2b, …) is what the PDF must
-    meet; without it, what the file declares."""
+    meet; without it, what the file declares. `max_ink`: the paper's limit on total ink
+    (%), which every CMYK colour the pages draw with is held to."""
     import pikepdf
 
-    report = Report(str(path))
+    report = Report(str(path), max_ink=max_ink)
     with open_pdf(path, data) as pdf:
         for step in (lambda: _standard(pdf, report, standard), lambda: _pages(pdf, report)):
             try:
@@ -262,6 +265,7 @@ class _Scanner:
     def __init__(self, report: Report, page: int, fonts: dict):
         self.report, self.page, self.fonts = report, page, fonts
         self.notdef_reported = False
+        self.inked: set = set()
 
     def run(self, holder, resources, ctm, seen=None) -> None:
         import pikepdf
@@ -280,11 +284,15 @@ class _Scanner:
                 ctm = _multiply(tuple(float(v) for v in operands), ctm)
             elif op in ("g", "rg", "k"):
                 fill = ({"g": "gray", "rg": "rgb", "k": "cmyk"}[op], tuple(float(v) for v in operands))
+                self._ink(fill, "fill")
+            elif op == "K":
+                self._ink(("cmyk", tuple(float(v) for v in operands)), "stroke")
             elif op == "cs":
                 space = self._space(resources, operands[0])
             elif op in ("sc", "scn") and all(isinstance(v, (int, float, pikepdf.Object)) for v in operands):
                 try:
                     fill = (space, tuple(float(v) for v in operands))
+                    self._ink(fill, "fill")
                 except (TypeError, ValueError):
                     pass
             elif op == "Tf":
@@ -297,6 +305,19 @@ class _Scanner:
                 self._text(operands, font, size, tm, ctm, fill)
             elif op == "Do":
                 self._xobject(resources, operands[0], ctm, seen)
+
+    def _ink(self, colour, what: str) -> None:
+        """A CMYK colour over the paper's ink limit (total area coverage): said once a page."""
+        kind, values = colour
+        limit = self.report.max_ink
+        if limit is None or kind != "cmyk" or len(values) != 4:
+            return
+        total = round(sum(values) * 100)
+        if total > limit and (self.page, values) not in self.inked:
+            self.inked.add((self.page, values))
+            shown = "/".join(f"{v * 100:.0f}" for v in values)
+            self.report.add("error", "ink-coverage", f"a {what} of C/M/Y/K {shown} puts down {total} % of ink, "
+                            f"over the paper's {limit} %: use a lighter colour (or the shop's profile converts it)", self.page)
 
     def _space(self, resources, name) -> str:
         if str(name) in ("/DeviceCMYK",):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,6 +39,17 @@ class LintSettings(BaseModel):
     errors: list[Name] = []
 
 
+class PrintSettings(BaseModel):
+    """The print shop's conditions (`print` in bulletinpress.yaml), for `build --print`: its
+    CMYK profile (a file in the project), the condition it names, its paper, its ink limit."""
+
+    model_config = ConfigDict(extra="forbid")
+    output_intent: str | None = None
+    condition: Text | None = None
+    paper: Literal["newsprint", "uncoated", "coated"] | None = None
+    max_ink: int | None = Field(None, ge=100, le=400)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
     language: str | None = None
@@ -50,6 +61,7 @@ class Settings(BaseModel):
     schedule: Schedule = Schedule()
     districts: list[Text] = []  # the districts' names as they should be written (lint checks them)
     lint: LintSettings = LintSettings()
+    print: PrintSettings = PrintSettings()
 
 
 def read(root: Path) -> tuple[Settings, dict[str, Any], load.Source | None]:

@@ -1,0 +1,59 @@
+"""The print shop's own conditions: the CMYK output profile it sent (it becomes the PDF/X
+output intent, byte for byte), the name of its printing condition, and its paper's limit on
+total ink (total area coverage, TAC) that preflight holds every colour to.
+
+The limits by paper are newspaper and ISO 12647 practice: coldset newsprint 240 % (WAN-IFRA
+allows 220–260 %), uncoated offset 260 %, coated offset 300 %; a shop's own figure
+(`max_ink`) wins.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..errors import ContentError, Diagnostic
+from ..source import files
+
+PAPER_INK = {"newsprint": 240, "uncoated": 260, "coated": 300}
+PAPERS = tuple(PAPER_INK)
+#: a press and paper not named: the coated-offset limit, which every condition here allows
+DEFAULT_INK = 300
+ICC = files.Kind("an ICC profile", 32 * files.MIB)
+
+
+def read_profile(path: Path, root: Path) -> bytes:
+    """The shop's profile, read by the file rule from inside the project; one that is not a
+    CMYK output profile is an error naming the file."""
+    data = files.read(path, ICC, [root])
+    problem = profile_problem(data)
+    if problem:
+        raise ContentError([Diagnostic(path, 1, 1, problem)])
+    return data
+
+
+def profile_problem(data: bytes) -> str | None:
+    """Why `data` cannot be a PDF/X output intent: it must be an ICC profile (the `acsp`
+    signature) of an output device (`prtr`) in CMYK."""
+    if len(data) < 128 or data[36:40] != b"acsp":
+        return "not an ICC profile: ask the print shop for the .icc profile of its press and paper"
+    device, space = data[12:16].decode("latin-1"), data[16:20].decode("latin-1").strip()
+    if device != "prtr" or space != "CMYK":
+        return (f"not a CMYK output profile (it is a '{device}' profile in {space or 'no colour space'}): "
+                "a print shop's output intent describes its press in CMYK; ask for that profile")
+    return None
+
+
+def description(data: bytes) -> str:
+    """The profile's own description (its name for the condition when the shop gave none)."""
+    from PIL import ImageCms
+
+    try:
+        return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(data))).strip()
+    except (OSError, ImageCms.PyCMSError):
+        return ""
+
+
+def ink_limit(paper: str | None, max_ink: int | None) -> int:
+    """The most ink (in %) a colour may put down on this paper."""
+    return max_ink or PAPER_INK.get(paper or "", DEFAULT_INK)
