@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from bulletinpress.press import impose, preflight
-from bulletinpress.press.pdfx import PrintOptions, rgb_to_cmyk
+from bulletinpress.press import inks
+from bulletinpress.press.pdfx import CMYK_PROFILE, PrintOptions
 from conftest import MINIMAL, SAMPLE_ZH, run_cli, write_issue
 
 MM = 72 / 25.4
@@ -89,8 +90,8 @@ def test_colours_are_cmyk_and_text_is_black_only(printed):
         assert not operators & {"rg", "RG"}, "no DeviceRGB colour in a PDF/X"
         page = pdf.pages[0].obj
         stream = b"".join(part.read_bytes() for part in page.Contents).decode("latin-1")
-        # body text is drawn in 0 0 0 1 (100 % K); the masthead red is 0 1 1 0
-        assert "0 0 0 1 scn" in stream and "0 1 1 0 scn" in stream
+        # body text is drawn in 0 0 0 1 (100 % K, DeviceCMYK, overprinting); the masthead red is 0 1 1 0
+        assert "0 0 0 1 k" in stream and "0 1 1 0 scn" in stream
         colours = set(re.findall(r"([\d. ]+) scn", stream))
         assert all(len(c.split()) == 4 for c in colours)
     report = preflight.check(printed)
@@ -178,10 +179,13 @@ def test_preflight_cli_json_and_exit_codes(printed, screen):
     assert run_cli("preflight", printed, "--booklet").code == 1  # one page is no booklet
 
 
-def test_rgb_to_cmyk():
-    assert rgb_to_cmyk(0, 0, 0) == (0.0, 0.0, 0.0, 1.0)
-    assert rgb_to_cmyk(1, 1, 1) == (0.0, 0.0, 0.0, 0.0)
-    assert rgb_to_cmyk(1, 0, 0) == (0.0, 1.0, 1.0, 0.0)
+def test_rgb_colours_go_through_the_profile_and_neutrals_are_k_only():
+    convert = inks.converter(CMYK_PROFILE)
+    assert convert(0, 0, 0) == (0.0, 0.0, 0.0, 1.0)
+    assert convert(1, 1, 1) == (0.0, 0.0, 0.0, 0.0)
+    assert convert(0.5, 0.5, 0.5) == (0.0, 0.0, 0.0, 0.5)
+    c, m, y, k = convert(0.8, 0, 0)
+    assert m > 0.8 and y > 0.8 and c < 0.2, "a red is mostly magenta and yellow"
 
 
 # --- photos: resolution, colour spaces --------------------------------------------------
@@ -505,3 +509,40 @@ def test_preflight_holds_colours_to_the_papers_ink_limit(printed, tmp_path):
         assert ("ink-coverage" in codes) == fires and run.code == 1, (paper, run.stdout)
     run = run_cli("preflight", printed, "--paper", "newsprint")
     assert run.code == 0 and "ink-coverage" not in run.stdout, "the sample's own colours are within newsprint's 240 %"
+
+
+def _red_title_layout(project: Path) -> None:
+    """A project layout whose titles are a CSS red (#cc2020): an RGB colour the print PDF
+    must turn into the shop's CMYK."""
+    layout = project / "layouts" / "red"
+    shutil.copytree(Path(__file__).parents[1] / "layouts" / "briefing", layout)
+    text = (layout / "layout.yaml").read_text(encoding="utf-8").replace("[base.css, briefing.css]", "[base.css, briefing.css, red.css]")
+    (layout / "layout.yaml").write_text(text, encoding="utf-8")
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "red.css").write_text(".title { color: #cc2020; }\n", encoding="utf-8")
+
+
+def _fills(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as doc:
+        stream = b"".join(part.read_bytes() for part in doc.pages[0].obj.Contents).decode("latin-1")
+    return re.findall(r"(?m)^(?:/\w+ gs\n)?[\d. ]+ k$", stream)
+
+
+def test_the_same_css_red_is_each_profiles_own_cmyk_and_black_overprints(project):
+    _red_title_layout(project)
+    (project / "icc").mkdir()
+    for name, profile in PROFILES.items():
+        shutil.copy(profile, project / "icc" / f"{name}.icc")
+    path = write_issue(project, "layout: red\n" + MINIMAL)
+    reds = {}
+    for name in PROFILES:
+        target = project / f"{name}.pdf"
+        run = run_cli("build", path, "--print", "--output-intent", project / "icc" / f"{name}.icc", "-o", target)
+        assert run.code == 0, run.stderr
+        fills = _fills(target)
+        reds[name] = {f.split("\n")[-1] for f in fills if not f.endswith("0 0 0 1 k") and not f.endswith("0 0 0 0 k")}
+        assert any(f == "/BPFillOver gs\n0 0 0 1 k" for f in fills), "black text is K only and overprints"
+        with pikepdf.open(target) as doc:
+            state = doc.pages[0].obj.Resources.ExtGState["/BPFillOver"]
+            assert bool(state.op) and int(state.OPM) == 1
+    assert reds["swop"] and reds["ps"] and reds["swop"] != reds["ps"], reds

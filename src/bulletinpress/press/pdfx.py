@@ -13,6 +13,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import inks
+
 #: Ghostscript's "Artifex CMYK SWOP Profile" (Debian package libgs-common, AGPL-3+ as part
 #: of Ghostscript): the freely licensed CMYK profile a Debian machine has. icc-profiles-free
 #: and colord-data ship only RGB and grey profiles.
@@ -58,8 +60,9 @@ def finish(pdf: bytes, options: PrintOptions) -> tuple[bytes, int]:
             for obj in doc.objects:
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
                     _tag_rgb_image(obj, srgb)
+            convert = inks.converter(options.profile)
             for page in doc.pages:
-                _rgb_operators_to_cmyk(page.obj)
+                inks.rewrite(doc, page.obj, convert)  # the shop's CMYK; black K only, overprinting
                 dropped += _drop_link_annotations(page.obj)
         if options.marks:
             for page in doc.pages:
@@ -224,42 +227,3 @@ def _tag_rgb_image(image, srgb) -> None:
 
     if image.get("/ColorSpace") == "/DeviceRGB":
         image.ColorSpace = pikepdf.Array([pikepdf.Name.ICCBased, srgb])
-
-
-def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
-    """Naive conversion, enough for the black and grey of crop marks and rules."""
-    k = 1 - max(r, g, b)
-    if k >= 1:
-        return 0.0, 0.0, 0.0, 1.0
-    return tuple(round((1 - v - k) / (1 - k), 4) for v in (r, g, b)) + (round(k, 4),)
-
-
-def _rgb_operators_to_cmyk(holder, seen=None) -> None:
-    """DeviceRGB colour operators (rg, RG) in a content stream and the forms it draws."""
-    import pikepdf
-
-    seen = seen if seen is not None else set()
-    contents = holder.get("/Contents") if holder.get("/Type") == "/Page" else holder
-    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    for stream in streams:
-        if not isinstance(stream, pikepdf.Stream) or stream.objgen in seen:
-            continue
-        seen.add(stream.objgen)
-        instructions = pikepdf.parse_content_stream(stream)
-        changed = False
-        rewritten = []
-        for operands, operator in instructions:
-            name = str(operator)
-            if name in ("rg", "RG") and len(operands) == 3:
-                cmyk = rgb_to_cmyk(*(float(v) for v in operands))
-                rewritten.append((list(cmyk), pikepdf.Operator("k" if name == "rg" else "K")))
-                changed = True
-            else:
-                rewritten.append((operands, operator))
-        if changed:
-            stream.write(pikepdf.unparse_content_stream(rewritten))
-    resources = holder.get("/Resources")
-    if resources is not None and "/XObject" in resources:
-        for xobject in resources.XObject.values():
-            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
-                _rgb_operators_to_cmyk(xobject, seen)

@@ -26,10 +26,23 @@ def read_profile(path: Path, root: Path) -> bytes:
     """The shop's profile, read by the file rule from inside the project; one that is not a
     CMYK output profile is an error naming the file."""
     data = files.read(path, ICC, [root])
-    problem = profile_problem(data)
+    problem = profile_problem(data) or _unusable(path)
     if problem:
         raise ContentError([Diagnostic(path, 1, 1, problem)])
     return data
+
+
+def _unusable(path: Path) -> str | None:
+    """Why LittleCMS cannot convert colours into the profile (a damaged table), if it cannot."""
+    from PIL import ImageCms
+
+    from . import inks
+
+    try:
+        inks.converter(path)(0.8, 0.1, 0.1)
+    except (OSError, ValueError, ImageCms.PyCMSError) as exc:
+        return f"LittleCMS cannot convert colours into it ({exc}): ask the print shop for the profile again"
+    return None
 
 
 def profile_problem(data: bytes) -> str | None:
