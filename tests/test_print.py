@@ -546,3 +546,72 @@ def test_the_same_css_red_is_each_profiles_own_cmyk_and_black_overprints(project
             state = doc.pages[0].obj.Resources.ExtGState["/BPFillOver"]
             assert bool(state.op) and int(state.OPM) == 1
     assert reds["swop"] and reds["ps"] and reds["swop"] != reds["ps"], reds
+
+
+def thin_line(pdf, page):
+    draw(pdf, page, b"q 0 0 0 1 K 0.1 w 100 100 m 200 100 l S Q")
+
+
+def a_regular_cjk_font(page) -> str:
+    return next(str(name) for name, font in page.Resources.Font.items()
+                if str(font.get("/Encoding")) == "/Identity-H" and "Bold" not in str(font.get("/BaseFont")))
+
+
+def four_colour_small_text(pdf, page):
+    draw(pdf, page, f"BT {a_regular_cjk_font(page)} 8 Tf 0.5 0.4 0.3 0.2 k 100 100 Td <0010> Tj ET".encode())
+
+
+def reversed_small_text(pdf, page):
+    draw(pdf, page, f"BT {a_regular_cjk_font(page)} 7 Tf 0 0 0 0 k 100 100 Td <0010> Tj ET".encode())
+
+
+def _image(pdf, page, mode: str, colour: tuple, pixels: int, inches: float) -> None:
+    data = bytes(colour) * (pixels * pixels)
+    image = pikepdf.Stream(pdf, data)
+    image.Type, image.Subtype, image.Width, image.Height = pikepdf.Name.XObject, pikepdf.Name.Image, pixels, pixels
+    image.ColorSpace = pikepdf.Name.DeviceCMYK if mode == "cmyk" else pikepdf.Name.DeviceRGB
+    image.BitsPerComponent = 8
+    if "/XObject" not in page.Resources:
+        page.Resources.XObject = pikepdf.Dictionary()
+    page.Resources.XObject["/BPPhoto"] = pdf.make_indirect(image)
+    size = inches * 72
+    draw(pdf, page, f"q {size:.2f} 0 0 {size:.2f} 100 100 cm /BPPhoto Do Q".encode())
+
+
+def photo_at_180_ppi(pdf, page):
+    _image(pdf, page, "cmyk", (0, 0, 0, 100), 180, 1.0)
+
+
+def photo_of_four_solid_inks(pdf, page):
+    _image(pdf, page, "cmyk", (255, 255, 255, 255), 300, 1.0)
+
+
+def rgb_photo_of_deep_shadow(pdf, page):
+    _image(pdf, page, "rgb", (20, 10, 30), 300, 1.0)
+
+
+PAPER_DEFECTS = {
+    "a 0.1 pt line": (thin_line, "thin-line", "newsprint"),
+    "8 pt text in four inks on newsprint": (four_colour_small_text, "small-text-newsprint", "newsprint"),
+    "7 pt white text on newsprint": (reversed_small_text, "small-text-newsprint", "newsprint"),
+    "a 180 ppi photo on coated paper": (photo_at_180_ppi, "image-resolution", "coated"),
+    "a photo of 400 % ink on newsprint": (photo_of_four_solid_inks, "ink-coverage", "newsprint"),
+    "an RGB shadow through the profile on newsprint": (rgb_photo_of_deep_shadow, "ink-coverage", "newsprint"),
+}
+
+
+@pytest.mark.parametrize("defect", list(PAPER_DEFECTS))
+def test_each_paper_detector_fires(printed, tmp_path, defect):
+    from bulletinpress.press import shop
+
+    change, code, paper = PAPER_DEFECTS[defect]
+    limit = shop.ink_limit(paper, None)
+    found = {(f.code, f.severity) for f in preflight.check(printed, max_ink=limit, paper=paper).findings}
+    report = preflight.check(mutated(printed, tmp_path, change), max_ink=limit, paper=paper)
+    new = {(f.code, f.severity) for f in report.findings} - found
+    assert any(c == code for c, _ in new), report.to_text()
+
+
+def test_a_180_ppi_photo_is_enough_for_newsprint(printed, tmp_path):
+    report = preflight.check(mutated(printed, tmp_path, photo_at_180_ppi), max_ink=240, paper="newsprint")
+    assert "image-resolution" not in {f.code for f in report.findings}, report.to_text()

@@ -180,7 +180,7 @@ def _preflight(target: Path, data: bytes, print_options: PrintOptions):
     from .press import shop
 
     limit = shop.ink_limit(print_options.paper, print_options.max_ink)
-    report = preflight.check(target, standard=print_options.variant, data=data, max_ink=limit)
+    report = preflight.check(target, standard=print_options.variant, data=data, max_ink=limit, paper=print_options.paper)
     if report.errors:
         raise PreflightFailed(report)
     return report

@@ -214,7 +214,7 @@ def preflight(
 
     if paper is not None and paper not in shop.PAPERS:
         _fail(UsageError(f"--paper must be one of {', '.join(shop.PAPERS)}, not '{paper}'"))
-    report = _handled(checks.check, pdf, booklet=booklet, max_ink=shop.ink_limit(paper, max_ink))
+    report = _handled(checks.check, pdf, booklet=booklet, max_ink=shop.ink_limit(paper, max_ink), paper=paper)
     typer.echo(report.to_json() if as_json else report.to_text())
     raise typer.Exit(report.exit_status(strict))
 

@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import EXIT_CONTENT, EXIT_OK
+from . import coverage
 from .pdffile import DAMAGE, damage, open_pdf, page_box
+from .shop import PAPER_PPI, SMALL_NEWSPRINT_PT, THIN_LINE_PT
 
 PT_PER_MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
@@ -61,6 +63,8 @@ class Report:
     small_text: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     max_ink: int | None = None  # the paper's limit on total ink (%), press/shop.py
+    paper: str | None = None  # newsprint, uncoated, coated: what small text and photos need
+    profile: bytes | None = field(default=None, repr=False)  # the output intent's, for RGB photos' ink
 
     def add(self, severity: str, code: str, message: str, page: int | None = None) -> None:
         self.findings.append(Finding(severity, code, message, page))
@@ -79,6 +83,7 @@ class Report:
 
     def to_json(self) -> str:
         data = asdict(self)
+        del data["profile"]  # the output intent's bytes: its name is in output_intent
         data["errors"], data["warnings"] = len(self.errors), len(self.warnings)
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -100,14 +105,15 @@ class Report:
 
 
 def check(path: Path, *, booklet: bool = False, standard: str | None = None, data: bytes | None = None,
-          max_ink: int | None = None) -> Report:
+          max_ink: int | None = None, paper: str | None = None) -> Report:
     """Every finding, read from the PDF alone: the file at `path`, or `data` (a build's PDF
     before it is written there). `standard` (pdf/x-4, pdf/a-2b, …) is what the PDF must
     meet; without it, what the file declares. `max_ink`: the paper's limit on total ink
-    (%), which every CMYK colour the pages draw with is held to."""
+    (%), which every CMYK colour and photo the pages draw with is held to; `paper` what
+    small text, thin lines and photos' resolution are held to (press/shop.py)."""
     import pikepdf
 
-    report = Report(str(path), max_ink=max_ink)
+    report = Report(str(path), max_ink=max_ink, paper=paper)
     with open_pdf(path, data) as pdf:
         for step in (lambda: _standard(pdf, report, standard), lambda: _pages(pdf, report)):
             try:
@@ -179,7 +185,8 @@ def _intents(pdf, kind: str) -> list:
 def _cmyk_intent(intent, report: Report) -> None:
     profile = intent.get("/DestOutputProfile")
     name = str(intent.get("/OutputConditionIdentifier", ""))
-    space = profile.read_bytes()[16:20].decode("latin-1").strip() if profile is not None else ""
+    report.profile = profile.read_bytes() if profile is not None else None
+    space = report.profile[16:20].decode("latin-1").strip() if report.profile else ""
     report.output_intent = f"{name} ({space or 'no profile'})"
     if space != "CMYK":
         report.add("error", "output-intent-not-cmyk", f"the output intent's profile is {space or 'missing'}, not CMYK")
@@ -266,20 +273,22 @@ class _Scanner:
         self.report, self.page, self.fonts = report, page, fonts
         self.notdef_reported = False
         self.inked: set = set()
+        self.newsprint_said: set = set()
+        self.thin_said: set = set()
 
     def run(self, holder, resources, ctm, seen=None) -> None:
         import pikepdf
 
         seen = seen or set()
         resources = resources if resources is not None else pikepdf.Dictionary()
-        stack, fill, space = [], ("gray", (0.0,)), "gray"
+        stack, fill, space, width = [], ("gray", (0.0,)), "gray", 1.0
         font, size, tm = None, 0.0, _IDENTITY
         for operands, operator in pikepdf.parse_content_stream(holder):
             op = str(operator)
             if op == "q":
-                stack.append((ctm, fill, space))
+                stack.append((ctm, fill, space, width))
             elif op == "Q" and stack:
-                ctm, fill, space = stack.pop()
+                ctm, fill, space, width = stack.pop()
             elif op == "cm":
                 ctm = _multiply(tuple(float(v) for v in operands), ctm)
             elif op in ("g", "rg", "k"):
@@ -305,6 +314,10 @@ class _Scanner:
                 self._text(operands, font, size, tm, ctm, fill)
             elif op == "Do":
                 self._xobject(resources, operands[0], ctm, seen)
+            elif op == "w" and operands:
+                width = float(operands[0])
+            elif op in ("S", "s", "B", "B*", "b", "b*"):
+                self._stroke(width * math.hypot(ctm[0], ctm[1]))
 
     def _ink(self, colour, what: str) -> None:
         """A CMYK colour over the paper's ink limit (total area coverage): said once a page."""
@@ -370,12 +383,50 @@ class _Scanner:
                         self.report.add("error", "notdef", f"a missing glyph (.notdef) is drawn with {font['name']}", self.page)
                         self.notdef_reported = True
                         break
+        if 0 < effective < SMALL_NEWSPRINT_PT and self.report.paper == "newsprint":
+            self._newsprint_text(fill, effective, font)
         if 0 < effective < SMALL_TEXT_PT:
             kind, values = fill
             if kind == "rgb":
                 self.report.small_text["rgb"] = self.report.small_text.get("rgb", 0) + 1
             elif kind == "cmyk" and len(values) == 4 and values[3] >= 0.9 and sum(values[:3]) > 0.05:
                 self.report.small_text["rich-black"] = self.report.small_text.get("rich-black", 0) + 1
+
+    def _photo_ink(self, image, where: str, pixels: tuple[int, int], ppi: float) -> None:
+        """The photo's worst 1 mm area of ink (press/coverage.py) against the paper's limit."""
+        limit = self.report.max_ink
+        if limit is None:
+            return
+        if pixels[0] * pixels[1] > coverage.MAX_PIXELS:
+            self.report.add("info", "ink-coverage-skipped", f"{where}: too large to measure its ink here", self.page)
+            return
+        found = coverage.worst(image, self.report.profile, ppi)
+        if found is not None and found[0] > limit:
+            total, (x, y) = found
+            self.report.add("error", "ink-coverage", f"{where} puts down {total} % of ink around {x:.0f}×{y:.0f} mm "
+                            f"from its top left corner, over the paper's {limit} %", self.page)
+
+    def _newsprint_text(self, fill, size: float, font) -> None:
+        """Text under 10 pt on newsprint in three or four inks (misregistration blurs it) or
+        reversed out in white (the ink around it fills it in): an error, a warning for a
+        bold face, which holds up better (the newspaper's district labels)."""
+        kind, values = fill
+        bold = bool(font is not None and re.search(r"Bold|Black|Heavy", font["name"]))
+        if kind != "cmyk" or len(values) != 4 or (self.page, bold) in self.newsprint_said:
+            return
+        inks = sum(1 for v in values if v > 0.05)
+        if inks >= 3 or inks == 0:  # a two-ink red (M+Y) holds; three or four inks, or none, do not
+            self.newsprint_said.add((self.page, bold))
+            how = "reversed out (white)" if inks == 0 else f"in {inks} inks"
+            self.report.add("warning" if bold else "error", "small-text-newsprint",
+                            f"{'bold ' if bold else ''}text of {size:.1f} pt {how}: on newsprint text under "
+                            f"{SMALL_NEWSPRINT_PT:g} pt should be one or two inks, not white on a colour", self.page)
+
+    def _stroke(self, width: float) -> None:
+        """A line thinner than a press holds (0.25 pt), said once a page."""
+        if width < THIN_LINE_PT - 0.005 and self.page not in self.thin_said:
+            self.thin_said.add(self.page)
+            self.report.add("warning", "thin-line", f"a line {width:.2f} pt wide, under {THIN_LINE_PT:g} pt: it may break up in print", self.page)
 
     def _xobject(self, resources, name, ctm, seen) -> None:
         xobject = resources.get("/XObject", {}).get(str(name)) if "/XObject" in resources else None
@@ -400,9 +451,13 @@ class _Scanner:
         info = ImageInfo(self.page, name, pixels, (round(width_pt / PT_PER_MM, 1), round(height_pt / PT_PER_MM, 1)), round(ppi, 1), space_name.lstrip("/"))
         self.report.images.append(info)
         where = f"image {name} ({pixels[0]}×{pixels[1]} px printed {info.printed_mm[0]}×{info.printed_mm[1]} mm)"
-        if ppi < ERROR_PPI:
+        least = PAPER_PPI.get(self.report.paper or "")
+        if least is not None and ppi < least:
+            self.report.add("error", "image-resolution", f"{where} is {ppi:.0f} ppi, below the {least} {self.report.paper} needs", self.page)
+        elif least is None and ppi < ERROR_PPI:
             self.report.add("error", "image-resolution", f"{where} is {ppi:.0f} ppi, below {ERROR_PPI}", self.page)
-        elif ppi < WARN_PPI:
+        elif least is None and ppi < WARN_PPI:
             self.report.add("warning", "image-resolution", f"{where} is {ppi:.0f} ppi, below {WARN_PPI}", self.page)
+        self._photo_ink(image, where, pixels, ppi)
         if space_name == "/DeviceRGB" and self.report.pdfx:
             self.report.add("error", "image-rgb", f"{where} is DeviceRGB, which PDF/X does not allow", self.page)

@@ -16,6 +16,13 @@ from ..errors import ContentError, Diagnostic
 from ..source import files
 
 PAPER_INK = {"newsprint": 240, "uncoated": 260, "coated": 300}
+#: the least resolution a photo needs at its printed size: a newspaper screen (85–100 lpi)
+#: wants 170 ppi, uncoated offset 240, coated offset (150–175 lpi) 300
+PAPER_PPI = {"newsprint": 170, "uncoated": 240, "coated": 300}
+#: on newsprint, text under this size must be one ink and not reversed out
+SMALL_NEWSPRINT_PT = 10.0
+#: the thinnest line a press holds
+THIN_LINE_PT = 0.25
 PAPERS = tuple(PAPER_INK)
 #: a press and paper not named: the coated-offset limit, which every condition here allows
 DEFAULT_INK = 300
