@@ -615,3 +615,43 @@ def test_each_paper_detector_fires(printed, tmp_path, defect):
 def test_a_180_ppi_photo_is_enough_for_newsprint(printed, tmp_path):
     report = preflight.check(mutated(printed, tmp_path, photo_at_180_ppi), max_ink=240, paper="newsprint")
     assert "image-resolution" not in {f.code for f in report.findings}, report.to_text()
+
+
+def test_the_print_package_holds_what_the_shop_takes(project):
+    """build --print --package: the PDF/X, the preflight report as HTML and JSON, proofs of
+    every page and its separations with an ink map, and a JDF job ticket that parses and
+    carries the trim size and the copies; all of it again in a .zip."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    path = write_issue(project, MINIMAL.replace("masthead:", "distribution: {copies: 1200}\nmasthead:", 1))
+    target = project / "out" / "issue.pdf"
+    run = run_cli("build", path, "--print", "--package", "--paper", "coated", "-o", target)
+    assert run.code == 0, run.stderr
+    folder = project / "out" / "issue-package"
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    for wanted in ("issue.pdf", "preflight.json", "preflight.html", "job.jdf", "job.txt", "proofs/page-1.png",
+                   "proofs/page-1-cyan.png", "proofs/page-1-magenta.png", "proofs/page-1-yellow.png",
+                   "proofs/page-1-black.png", "proofs/page-1-ink.png"):
+        assert wanted in names, (wanted, sorted(names))
+    assert (folder / "issue.pdf").read_bytes() == target.read_bytes()
+    ns = {"jdf": "http://www.CIP4.org/JDFSchema_1_1"}
+    ticket = ElementTree.parse(folder / "job.jdf").getroot()
+    assert ticket.find("jdf:ResourceLinkPool/jdf:ComponentLink", ns).get("Amount") == "1200"
+    width, height, _ = (float(v) for v in ticket.find("jdf:ResourcePool/jdf:Component", ns).get("Dimensions").split())
+    assert (round(width / MM), round(height / MM)) == (210, 297), "A4 trim, in points"
+    assert json.loads((folder / "preflight.json").read_text(encoding="utf-8"))["errors"] == 0
+    with zipfile.ZipFile(project / "out" / "issue-package.zip") as archive:
+        assert {n.split("/", 1)[1] for n in archive.namelist()} == names
+
+
+def test_a_failed_preflight_leaves_no_package(project):
+    """A 200 ppi photo passes the build's own check (150) and fails preflight on coated paper
+    (300): the print shop gets no PDF and no package, not half of one."""
+    path = photo_project(project, {"mid.jpg": Image.new("RGB", (1250, 312), "gray")})
+    target = project / "out" / "issue.pdf"
+    run = run_cli("build", path, "--print", "--package", "--paper", "coated", "-o", target)
+    assert run.code == 1 and "image-resolution" in run.stderr + run.stdout, run.stderr
+    assert not target.exists()
+    leftovers = list((project / "out").glob("*package*")) + list((project / "out").glob(".*package*")) if (project / "out").exists() else []
+    assert leftovers == []

@@ -166,6 +166,8 @@ def build(
     if options.print is not None and fmt == "pdf":
         report = _preflight(target, data, options.print)
     output.write_atomic(target, data)
+    if options.print is not None and options.print.package and fmt == "pdf":
+        notes.append(f"print package: {_package(checked, target, report, options.print)}")
     warnings = _copy_warnings(checked) + warnings
     seconds = time.perf_counter() - started
     logger.debug("%s → %s (%s pages, %.2f s)", path, target, pages or "-", seconds)
@@ -184,6 +186,20 @@ def _preflight(target: Path, data: bytes, print_options: PrintOptions):
     if report.errors:
         raise PreflightFailed(report)
     return report
+
+
+def _package(checked: Checked, target: Path, report, print_options: PrintOptions) -> Path:
+    """The print package beside the PDF (press/package.py): the job ticket from the issue."""
+    from .press import package, shop
+
+    issue = checked.issue
+    job = package.Job(
+        name=target.stem, title=issue.masthead.title or target.stem, trim_mm=report.pages[0].trim_mm,
+        bleed_mm=print_options.bleed_mm, pages=len(report.pages),
+        copies=issue.distribution.copies if issue.distribution else None, paper=print_options.paper,
+        condition=print_options.condition or (report.output_intent or "").rsplit(" (", 1)[0],
+        max_ink=shop.ink_limit(print_options.paper, print_options.max_ink))
+    return package.write(target, report, job)
 
 
 def targets(paths: list[Path], out: str | Path | None, fmt: str) -> list[Path | None]:

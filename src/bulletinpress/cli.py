@@ -60,19 +60,19 @@ def main_options(
 
 
 def _print_options(for_print: bool, variant: str, output_intent: Path | None, condition: str | None,
-                   paper: str | None) -> PrintOptions | None:
+                   paper: str | None, package: bool = False) -> PrintOptions | None:
     """The print shop's options as given on the command line (the project's `print:`
     settings fill in the rest, api._shop); they mean nothing without --print."""
     from .press import pdfx, shop
 
     if not for_print:
-        if output_intent or condition or paper:
-            _fail(UsageError("--output-intent, --condition and --paper go with --print"))
+        if output_intent or condition or paper or package:
+            _fail(UsageError("--output-intent, --condition, --paper and --package go with --print"))
         return None
     if paper is not None and paper not in shop.PAPERS:
         _fail(UsageError(f"--paper must be one of {', '.join(shop.PAPERS)}, not '{paper}'"))
     profile = output_intent.resolve() if output_intent else pdfx.CMYK_PROFILE
-    return PrintOptions(variant=variant, profile=profile, condition=condition, paper=paper)
+    return PrintOptions(variant=variant, profile=profile, condition=condition, paper=paper, package=package)
 
 
 @app.command()
@@ -99,6 +99,9 @@ def build(
     paper: Annotated[
         Optional[str], typer.Option("--paper", help="With --print: newsprint, uncoated or coated (the ink limit preflight holds to).")
     ] = None,
+    package: Annotated[
+        bool, typer.Option("--package", help="With --print: also the print package (report, proofs, separations, JDF job ticket, .zip).")
+    ] = False,
     allow_overflow: Annotated[
         bool, typer.Option("--allow-overflow", help="Let text that does not fit a fixed-page layout run onto more pages.")
     ] = False,
@@ -124,7 +127,7 @@ def build(
     if pdf_variant not in VARIANTS:
         _fail(UsageError(f"unknown PDF variant '{pdf_variant}'; use one of: {', '.join(VARIANTS)}"))
     issues = _handled(batch.shard, issues, shard)
-    run = Options(_print_options(for_print, pdf_variant, output_intent, condition, paper), allow_overflow, allow_underfill)
+    run = Options(_print_options(for_print, pdf_variant, output_intent, condition, paper, package), allow_overflow, allow_underfill)
     options = {"fmt": fmt.value, "layout": layout, "style": style, "options": run}
     jobs_list = [batch.Job(path, target, options) for path, target in zip(issues, _handled(api.targets, issues, output, fmt.value))]
     workers = jobs or ((os.cpu_count() or 1) if len(issues) > 1 else 1)

@@ -31,6 +31,7 @@ class PrintOptions:
     condition: str | None = None  # the printing condition the shop names (FOGRA39, JC200103 …)
     paper: str | None = None  # newsprint, uncoated or coated: the ink limit preflight holds to
     max_ink: int | None = None  # the shop's own ink limit (TAC, %), over the paper's
+    package: bool = False  # also write the print package (press/package.py)
 
     @property
     def is_pdfx(self) -> bool:
