@@ -4,15 +4,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+ICC_DIR := $(VENV)/share/bulletinpress/icc
+PAPER_PROFILES := $(ICC_DIR)/newsprint.icc $(ICC_DIR)/uncoated.icc $(ICC_DIR)/coated.icc
 
 # Debian packages: Pango (WeasyPrint's text layout), HarfBuzz's subsetter (fast
 # font subsetting: without it a Chinese page takes ~10x longer), fontconfig,
 # the fonts the built-in layouts name, Ghostscript's CMYK profile (libgs-common) for
 # print PDFs, and the PDF readers and renderers and the browser (for the preview and
-# web-edition tests, driven by Playwright; no browser download) the tests use.
+# web-edition tests, driven by Playwright; no browser download) the tests use; ArgyllCMS
+# and icc-profiles-free's characterization data, from which set-up makes the CMYK
+# profiles `--paper` uses when the print shop sent none (below).
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
 	fontconfig fonts-noto-cjk fonts-noto-core fonts-lxgw-wenkai libgs-common \
-	poppler-utils qpdf ghostscript chromium
+	poppler-utils qpdf ghostscript chromium argyll icc-profiles-free
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.debian-packages
@@ -33,7 +37,21 @@ bench: setup
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-setup: $(PYTHON_STAMP)
+setup: $(PYTHON_STAMP) $(PAPER_PROFILES)
+
+# CMYK output profiles for `--paper` (press/shop.py), made with ArgyllCMS's colprof from
+# the measurement data Debian's icc-profiles-free ships (CGATS TR002: coldset newsprint;
+# FOGRA29L: offset on uncoated paper; FOGRA39L: offset on coated paper), with each paper's
+# ink limit; about 25 s each, once. Made here, not kept in the repository.
+colprof = mkdir -p $(ICC_DIR) && cp /usr/share/color/icc/$(1).ti3 $(ICC_DIR)/$(2).ti3 && \
+	(cd $(ICC_DIR) && colprof -qm -l$(3) -L95 -D "$(4)" $(2) > /dev/null) && rm $(ICC_DIR)/$(2).ti3
+
+$(ICC_DIR)/newsprint.icc: $(SYSTEM_STAMP)
+	$(call colprof,TR002,newsprint,240,Coldset newsprint (CGATS TR002) 240% ink)
+$(ICC_DIR)/uncoated.icc: $(SYSTEM_STAMP)
+	$(call colprof,FOGRA29L,uncoated,260,Offset on uncoated paper (FOGRA29) 260% ink)
+$(ICC_DIR)/coated.icc: $(SYSTEM_STAMP)
+	$(call colprof,FOGRA39L,coated,300,Offset on coated paper (FOGRA39) 300% ink)
 
 $(SYSTEM_STAMP): Makefile
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \

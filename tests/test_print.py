@@ -655,3 +655,27 @@ def test_a_failed_preflight_leaves_no_package(project):
     assert not target.exists()
     leftovers = list((project / "out").glob("*package*")) + list((project / "out").glob(".*package*")) if (project / "out").exists() else []
     assert leftovers == []
+
+
+@pytest.mark.parametrize("paper", ["newsprint", "uncoated", "coated"])
+def test_a_paper_gets_its_own_profile_when_the_shop_sent_none(project, paper):
+    """`make setup` made a CMYK profile for each paper from icc-profiles-free's measurement
+    data (CGATS TR002, FOGRA29L, FOGRA39L) with ArgyllCMS: `--paper` alone makes it the
+    output intent, and the same CSS red comes out as that paper's CMYK."""
+    from pdf_oxide import PdfDocument
+
+    from bulletinpress.press import shop
+
+    made = shop.paper_profile(paper)
+    assert made is not None, "make setup makes the paper profiles (Makefile: PAPER_PROFILES)"
+    _red_title_layout(project)
+    path = write_issue(project, "layout: red\n" + MINIMAL)
+    target = project / f"{paper}.pdf"
+    run = run_cli("build", path, "--print", "--paper", paper, "-o", target)
+    assert run.code == 0, run.stderr
+    profile, condition, _ = _intent(target)
+    assert profile == made.read_bytes() and str(shop.PAPER_INK[paper]) in condition
+    swop = inks.converter(CMYK_PROFILE)(0.8, 0.125, 0.125)
+    assert inks.converter(made)(0.8, 0.125, 0.125) != swop, "the paper's own CMYK, not SWOP's"
+    result = PdfDocument(str(target)).validate_pdf_x("4")
+    assert result["valid"] and result["errors"] == [], result

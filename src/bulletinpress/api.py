@@ -430,13 +430,17 @@ def _shop(checked: Checked, given: PrintOptions) -> PrintOptions:
     from .press import pdfx, shop
 
     settings_ = checked.project.settings[0].print
-    profile = given.profile
+    profile, paper = given.profile, given.paper or settings_.paper
     if profile == pdfx.CMYK_PROFILE and settings_.output_intent:
         profile = checked.project.root / settings_.output_intent
     if profile != pdfx.CMYK_PROFILE:
         shop.read_profile(profile, checked.project.root)
+    elif shop.paper_profile(paper):  # no profile from the shop: the paper's own, made at set-up
+        profile = shop.paper_profile(paper)
+    elif paper:
+        logger.warning("no CMYK profile for %s paper (run `make setup`): the PDF's output intent is Ghostscript's SWOP", paper)
     return replace(given, bleed_mm=checked.layout.bleed_mm, profile=profile,
-                   condition=given.condition or settings_.condition, paper=given.paper or settings_.paper,
+                   condition=given.condition or settings_.condition, paper=paper,
                    max_ink=given.max_ink or settings_.max_ink)
 
 

@@ -71,6 +71,7 @@ def finish(pdf: bytes, options: PrintOptions) -> tuple[bytes, int]:
         if options.is_pdfx:
             _info_pdfx_version(doc)
             _condition(doc, options.condition)
+            _exact_profile(doc, options.profile)
         _xmp_identification_as_elements(doc)
         _pin_document_id(doc)
         out = io.BytesIO()
@@ -135,6 +136,17 @@ def _registration(doc):
         FunctionType=2, Domain=pikepdf.Array([0, 1]), C0=pikepdf.Array([0, 0, 0, 0]), C1=pikepdf.Array([1, 1, 1, 1]), N=1,
     ))
     return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, tint])
+
+
+def _exact_profile(doc, profile: Path) -> None:
+    """The output intent is the shop's profile byte for byte: WeasyPrint embeds what
+    LittleCMS writes back of it, which for some valid profiles (ArgyllCMS's) is another,
+    larger file with the same tables."""
+    data = profile.read_bytes()  # checked by press/shop.py (or Ghostscript's, or set-up's own)
+    for intent in doc.Root.get("/OutputIntents", []):
+        stream = intent.get("/DestOutputProfile")
+        if stream is not None and stream.read_bytes() != data:
+            stream.write(data)
 
 
 def _condition(doc, condition: str | None) -> None:

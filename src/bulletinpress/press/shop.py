@@ -10,6 +10,7 @@ allows 220–260 %), uncoated offset 260 %, coated offset 300 %; a shop's own fi
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 from ..errors import ContentError, Diagnostic
@@ -72,6 +73,16 @@ def description(data: bytes) -> str:
         return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(data))).strip()
     except (OSError, ImageCms.PyCMSError):
         return ""
+
+
+def paper_profile(paper: str | None) -> Path | None:
+    """The CMYK profile set-up made for the paper (Makefile: ArgyllCMS's colprof from
+    icc-profiles-free's CGATS TR002, FOGRA29L and FOGRA39L data), when the shop sent none;
+    None when there is none for it."""
+    if paper not in PAPER_INK:
+        return None
+    path = Path(sys.prefix) / "share" / "bulletinpress" / "icc" / f"{paper}.icc"
+    return path if path.is_file() else None
 
 
 def ink_limit(paper: str | None, max_ink: int | None) -> int:
