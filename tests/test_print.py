@@ -679,3 +679,53 @@ def test_a_paper_gets_its_own_profile_when_the_shop_sent_none(project, paper):
     assert inks.converter(made)(0.8, 0.125, 0.125) != swop, "the paper's own CMYK, not SWOP's"
     result = PdfDocument(str(target)).validate_pdf_x("4")
     assert result["valid"] and result["errors"] == [], result
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_pdfx_1a_with_each_shops_profile(project, name):
+    """PDF/X-1a, where every colour must be CMYK: valid with either profile."""
+    from pdf_oxide import PdfDocument
+
+    (project / "icc").mkdir()
+    shutil.copy(PROFILES[name], project / "icc" / "shop.icc")
+    path = write_issue(project, MINIMAL)
+    target = project / "x1a.pdf"
+    run = run_cli("build", path, "--print", "--pdf-variant", "pdf/x-1a", "--output-intent", project / "icc" / "shop.icc", "-o", target)
+    assert run.code == 0, run.stderr
+    result = PdfDocument(str(target)).validate_pdf_x("1a_2001")
+    assert result["valid"] and result["errors"] == [], result
+
+
+def _separations(pdf: Path, folder: Path) -> dict[str, Image.Image]:
+    """Ghostscript's tiffsep at 25.4 ppi: one pixel a millimetre; each plate 0–255 of ink,
+    inside the TrimBox (the crop marks outside it print on every plate, as they should)."""
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep", "-r25.4",
+                    f"-sOutputFile={folder / 'p-%d.tif'}", str(pdf)], check=True, capture_output=True, timeout=300)
+    with pikepdf.open(pdf) as doc:
+        media = [float(v) for v in doc.pages[0].obj.MediaBox]
+        trim = [float(v) for v in doc.pages[0].obj.TrimBox]
+    with Image.open(folder / "p-1.tif") as composite:
+        page = composite.convert("CMYK")
+    mm = lambda points: round(points / MM)  # noqa: E731 — points to pixels at 1 mm a pixel
+    box = (mm(trim[0] - media[0]), mm(media[3] - trim[3]), mm(trim[2] - media[0]), mm(media[3] - trim[1]))
+    return dict(zip("CMYK", page.crop(box).split()))
+
+
+def _values(plate: Image.Image) -> list:
+    return list((getattr(plate, "get_flattened_data", None) or plate.getdata)())
+
+
+def test_the_samples_ink_over_1_mm_is_within_newsprints_limit(printed, tmp_path):
+    plates = _separations(printed, tmp_path)
+    totals = [sum(pixel) for pixel in zip(*(_values(plate) for plate in plates.values()))]
+    assert max(totals) * 100 / 255 <= 240 + 1, max(totals) * 100 / 255
+    assert max(_values(plates["K"])) > 200, "there is black on the page"
+
+
+def test_black_text_is_on_the_black_plate_only(project, tmp_path):
+    path = write_issue(project, MINIMAL.replace("masthead:", "style: plain\nmasthead:", 1))
+    target = project / "black.pdf"
+    assert run_cli("build", path, "--print", "-o", target).code == 0
+    plates = _separations(target, tmp_path)
+    assert max(_values(plates["K"])) > 100
+    assert all(max(_values(plates[c])) == 0 for c in "CMY"), {c: max(_values(plates[c])) for c in "CMY"}
