@@ -227,7 +227,7 @@ def test_photo_resolution_figures_and_colour_spaces(project):
     ppis = sorted(round(i.ppi) for i in report.images)
     assert ppis == [200, 320, 320, 320]
     spaces = sorted(i.colour_space for i in report.images)
-    assert spaces == ["DeviceCMYK", "ICCBased", "ICCBased", "ICCBased"]
+    assert spaces == ["DeviceCMYK"] * 4, "RGB photos go into the output intent's CMYK"
     assert [f.code for f in report.warnings] == ["image-resolution"]
     with pikepdf.open(target) as pdf:
         masks = [x for x in pdf.pages[0].obj.Resources.XObject.values() if "/SMask" in x]
@@ -729,3 +729,31 @@ def test_black_text_is_on_the_black_plate_only(project, tmp_path):
     plates = _separations(target, tmp_path)
     assert max(_values(plates["K"])) > 100
     assert all(max(_values(plates[c])) == 0 for c in "CMY"), {c: max(_values(plates[c])) for c in "CMY"}
+
+
+def _photo_bytes(pdf: Path) -> dict[str, tuple[str, bytes]]:
+    with pikepdf.open(pdf) as doc:
+        return {str(name): (str(x.get("/ColorSpace") if not isinstance(x.get("/ColorSpace"), pikepdf.Array) else x.ColorSpace[0]),
+                            x.read_raw_bytes()) for name, x in doc.pages[0].obj.Resources.XObject.items() if x.get("/Subtype") == "/Image"}
+
+
+def test_photos_go_into_each_shops_cmyk_or_stay_rgb_when_the_settings_say(project, tmp_path):
+    path = photo_project(project, {"red.jpg": Image.new("RGB", (int(WIDE * 320), 800), (200, 60, 40))})
+    (project / "icc").mkdir()
+    converted = {}
+    for name, profile in PROFILES.items():
+        shutil.copy(profile, project / "icc" / f"{name}.icc")
+        target = project / f"{name}.pdf"
+        assert run_cli("build", path, "--print", "--output-intent", project / "icc" / f"{name}.icc", "-o", target).code == 0
+        [(space, data)] = _photo_bytes(target).values()
+        assert space == "/DeviceCMYK"
+        converted[name] = data
+    assert converted["swop"] != converted["ps"], "each profile's own CMYK"
+    plates = _separations(project / "swop.pdf", tmp_path)
+    totals = [sum(pixel) for pixel in zip(*(_values(plate) for plate in plates.values()))]
+    assert max(totals) * 100 / 255 <= 300 + 1, "the photo's ink, read off the separations, within coated's limit"
+    (project / "bulletinpress.yaml").write_text("layout: briefing\nprint: {photos: rgb}\n", encoding="utf-8")
+    target = project / "rgb.pdf"
+    assert run_cli("build", path, "--print", "-o", target).code == 0
+    [(space, _)] = _photo_bytes(target).values()
+    assert space == "/ICCBased", "kept as ICC-tagged sRGB (PDF/X-4) when the settings say so"

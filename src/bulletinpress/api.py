@@ -439,9 +439,10 @@ def _shop(checked: Checked, given: PrintOptions) -> PrintOptions:
         profile = shop.paper_profile(paper)
     elif paper:
         logger.warning("no CMYK profile for %s paper (run `make setup`): the PDF's output intent is Ghostscript's SWOP", paper)
+    photos = "cmyk" if given.variant == "pdf/x-1a" else settings_.photos  # X-1a allows no RGB at all
     return replace(given, bleed_mm=checked.layout.bleed_mm, profile=profile,
                    condition=given.condition or settings_.condition, paper=paper,
-                   max_ink=given.max_ink or settings_.max_ink)
+                   max_ink=given.max_ink or settings_.max_ink, photos=photos)
 
 
 def _pdf(checked: Checked, options: Options) -> tuple[bytes, int, list[Diagnostic], list[str]]:

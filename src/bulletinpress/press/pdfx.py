@@ -32,6 +32,7 @@ class PrintOptions:
     paper: str | None = None  # newsprint, uncoated or coated: the ink limit preflight holds to
     max_ink: int | None = None  # the shop's own ink limit (TAC, %), over the paper's
     package: bool = False  # also write the print package (press/package.py)
+    photos: str = "cmyk"  # photos into the profile's CMYK; "rgb": kept as ICC-tagged sRGB (PDF/X-4 only)
 
     @property
     def is_pdfx(self) -> bool:
@@ -60,7 +61,8 @@ def finish(pdf: bytes, options: PrintOptions) -> tuple[bytes, int]:
             srgb = _srgb_profile(doc)
             for obj in doc.objects:
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
-                    _tag_rgb_image(obj, srgb)
+                    if options.photos == "rgb" or not inks.photo_to_cmyk(obj, options.profile):
+                        _tag_rgb_image(obj, srgb)  # kept RGB (X-4 allows it, tagged sRGB)
             convert = inks.converter(options.profile)
             for page in doc.pages:
                 inks.rewrite(doc, page.obj, convert)  # the shop's CMYK; black K only, overprinting

@@ -48,6 +48,7 @@ class PrintSettings(BaseModel):
     condition: Text | None = None
     paper: Literal["newsprint", "uncoated", "coated"] | None = None
     max_ink: int | None = Field(None, ge=100, le=400)
+    photos: Literal["cmyk", "rgb"] = "cmyk"  # rgb: photos stay ICC-tagged sRGB (PDF/X-4), the shop's RIP converts them
 
 
 class Settings(BaseModel):
