@@ -435,8 +435,8 @@ def _shop(checked: Checked, given: PrintOptions) -> PrintOptions:
         profile = checked.project.root / settings_.output_intent
     if profile != pdfx.CMYK_PROFILE:
         shop.read_profile(profile, checked.project.root)
-    elif shop.paper_profile(paper):  # no profile from the shop: the paper's own, made at set-up
-        profile = shop.paper_profile(paper)
+    elif made := shop.paper_profile(paper):  # no profile from the shop: the paper's own, made at set-up
+        profile = made
     elif paper:
         logger.warning("no CMYK profile for %s paper (run `make setup`): the PDF's output intent is Ghostscript's SWOP", paper)
     photos = "cmyk" if given.variant == "pdf/x-1a" else settings_.photos  # X-1a allows no RGB at all

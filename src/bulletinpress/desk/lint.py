@@ -58,9 +58,10 @@ def _rewritten(source, wanted: dict[tuple, str]) -> tuple[str, list[tuple]]:
     (a plain scalar in a {flow} group), then left as it was, and the rest tried again. A
     file that would not parse is never the answer."""
     pending, quoted, refused = dict(wanted), set(), []
+    invalid = _invalid(source.data) if pending else set()  # what the format refuses in the file as it is
     while pending:
         text = _replaced(source, pending, quoted)
-        wrong = _wrong_fields(source, text, pending)
+        wrong = _wrong_fields(source, text, pending, invalid)
         if not wrong:
             return text, refused
         for loc in wrong:
@@ -80,7 +81,7 @@ def _replaced(source, pending: dict[tuple, str], quoted: set) -> str:
     return text
 
 
-def _wrong_fields(source, text: str, pending: dict[tuple, str]) -> list[tuple]:
+def _wrong_fields(source, text: str, pending: dict[tuple, str], invalid: set[tuple]) -> list[tuple]:
     """The pending fields that did not read back as wanted; when the file does not parse
     or its other fields changed, the first pending one (tried again without it)."""
     try:
@@ -92,7 +93,7 @@ def _wrong_fields(source, text: str, pending: dict[tuple, str]) -> list[tuple]:
     if set(now) != set(before) or after.errors:
         return list(pending)[:1]
     wrong = [loc for loc, new in pending.items() if now.get(loc) != new]
-    wrong += [loc for loc in _invalid(after.data) - _invalid(source.data) if loc in pending]  # a fix past a length limit
+    wrong += [loc for loc in _invalid(after.data) - invalid if loc in pending]  # a fix past a length limit
     if wrong:
         return wrong
     return [loc for loc in before if loc not in pending and now[loc] != before[loc]][:1]

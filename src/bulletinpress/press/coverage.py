@@ -4,8 +4,6 @@ CMYK (an RGB one converted through the profile, as the shop's RIP would), averag
 
 from __future__ import annotations
 
-import io
-
 #: photos larger than this are not decoded for the check (the pixel ceiling is 60 million;
 #: a print photo is rarely over 25 million) — the report says so
 MAX_PIXELS = 25_000_000
@@ -30,17 +28,10 @@ def worst(image, profile: bytes | None, ppi: float) -> tuple[int, tuple[float, f
 
 
 def _through(picture, profile: bytes | None):
-    """An RGB or grey picture in the profile's CMYK (relative colorimetric, black-point
-    compensation, as press/inks.py converts colours)."""
+    """An RGB or grey picture in the profile's CMYK, as press/inks.py converts photos (and a
+    shop's RIP would)."""
     if profile is None:
         return None
-    from PIL import Image, ImageCms
+    from . import inks
 
-    source = picture.convert("RGB")
-    transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.ImageCmsProfile(io.BytesIO(profile)),
-                                        "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-    target = Image.new("CMYK", source.size)
-    transform.transform.apply(source.getim(), target.getim())  # not applyTransform: see press/inks.py
-    return target
-
+    return inks.to_cmyk(picture.convert("RGB"), inks.transform_for(profile, photo=True))

@@ -28,29 +28,42 @@ def converter(profile: Path):
     def convert(r: float, g: float, b: float) -> tuple[float, float, float, float]:
         if abs(r - g) < 1e-3 and abs(g - b) < 1e-3:
             return (0.0, 0.0, 0.0, round(1 - r, 4))
-        return _converted(_transform(str(profile)), round(r * 255), round(g * 255), round(b * 255))
+        return _converted(transform_for(str(profile)), round(r * 255), round(g * 255), round(b * 255))
 
     return convert
 
 
-@lru_cache(maxsize=4)
-def _transform(profile: str):
+@lru_cache(maxsize=8)
+def transform_for(profile: str | bytes, photo: bool = False):
+    """sRGB → the profile's CMYK (a path, or the bytes of a PDF's output intent): relative
+    colorimetric for flat colours, perceptual for photographs; black-point compensation."""
+    import io
+
     from PIL import ImageCms
 
-    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(profile), "RGB", "CMYK",
-                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                   flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    opened = ImageCms.ImageCmsProfile(io.BytesIO(profile)) if isinstance(profile, bytes) else ImageCms.getOpenProfile(profile)
+    intent = ImageCms.Intent.PERCEPTUAL if photo else ImageCms.Intent.RELATIVE_COLORIMETRIC
+    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), opened, "RGB", "CMYK",
+                                   renderingIntent=intent, flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+
+
+def to_cmyk(picture, transform):
+    """An RGB picture through `transform`: LittleCMS straight, not ImageCms.applyTransform,
+    which also copies the profile's bytes into the result — something Pillow cannot do for
+    some valid profiles (Ghostscript's PS CMYK)."""
+    from PIL import Image
+
+    target = Image.new("CMYK", picture.size)
+    transform.transform.apply(picture.getim(), target.getim())
+    return target
 
 
 @lru_cache(maxsize=1024)
 def _converted(transform, r: int, g: int, b: int) -> tuple[float, float, float, float]:
     from PIL import Image
 
-    source, target = Image.new("RGB", (1, 1), (r, g, b)), Image.new("CMYK", (1, 1))
-    # LittleCMS straight, not ImageCms.applyTransform: that also copies the profile's bytes
-    # into the result, which Pillow cannot do for some valid profiles (Ghostscript's PS CMYK)
-    transform.transform.apply(source.getim(), target.getim())
-    return tuple(round(v / 255, 4) for v in target.getpixel((0, 0)))
+    pixel = to_cmyk(Image.new("RGB", (1, 1), (r, g, b)), transform).getpixel((0, 0))
+    return tuple(round(v / 255, 4) for v in pixel)
 
 
 def rewrite(doc, holder, convert, seen=None) -> None:
@@ -140,7 +153,6 @@ def photo_to_cmyk(image, profile: Path) -> bool:
     import zlib
 
     import pikepdf
-    from PIL import Image
 
     space = image.get("/ColorSpace")
     icc_rgb = isinstance(space, pikepdf.Array) and str(space[0]) == "/ICCBased" and int(space[1].get("/N", 0)) == 3
@@ -150,19 +162,10 @@ def photo_to_cmyk(image, profile: Path) -> bool:
         picture = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
     except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
         return False  # a filter Pillow cannot read: left as it is (preflight says RGB where PDF/X needs CMYK)
-    target = Image.new("CMYK", picture.size)
-    _photo_transform(str(profile)).transform.apply(picture.getim(), target.getim())  # see _converted
+    target = to_cmyk(picture, transform_for(str(profile), photo=True))
     image.write(zlib.compress(target.tobytes(), 6), filter=pikepdf.Name.FlateDecode)
     image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceCMYK, 8
     for key in ("/DecodeParms", "/Decode"):
         if key in image:
             del image[key]
     return True
-
-
-@lru_cache(maxsize=4)
-def _photo_transform(profile: str):
-    from PIL import ImageCms
-
-    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(profile), "RGB", "CMYK",
-                                   renderingIntent=ImageCms.Intent.PERCEPTUAL, flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
