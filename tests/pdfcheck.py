@@ -64,7 +64,9 @@ class Line:
 
     @property
     def x1(self) -> float:
-        return self.ink[-1].x1
+        """The line's right end: a —— drawn as one glyph gives its second dash an empty box
+        at the glyph's start, so the last character is not always the rightmost."""
+        return max(glyph.x1 for glyph in self.ink[-2:])
 
     def gaps(self) -> list[float]:
         """Gaps between neighbouring Han characters, in em."""

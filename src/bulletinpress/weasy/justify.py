@@ -118,12 +118,13 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
     boxes_module = inline.boxes
     if line.style["direction"] == "rtl":
         return False
-    texts = [(box, latin) for box, latin in _text_boxes(line, boxes_module) if box.text]
+    texts = [(box, latin) for box, latin in _text_boxes(line, boxes_module) if _visible(box)]
     if not any(CJK_TEXT.search(box.text) for box, _ in texts):
         return False  # no CJK text: “ ’ — alone (English typographic quotes) do not make a line Chinese
     last = texts[-1][0]
     trailing = len(last.text) - len(last.text.rstrip(" "))
     size = line.style["font_size"]
+    extra_width -= _overhang(last)
     plan = _plan(texts, trailing)
     count = sum(before + inside for before, inside in plan.values())
     sinks = [i for i in range(1, len(texts)) if _sink(texts[i]) or _sink(texts[i - 1])]
@@ -153,6 +154,12 @@ def _justify_cjk(context, line, extra_width, inline, line_break) -> bool:
         bonus.update({("words", key): share for key in spaces})
     _spread(context, line, spacing, plan, restore, bonus, 0.0, boxes_module, line_break)
     return True
+
+
+def _visible(box) -> bool:
+    """A box with something to draw: not empty, not only the zero-width space of a <wbr>
+    (typeset.py), which takes no gap of its own — a line may end with it."""
+    return bool(box.text.strip("\u200b"))
 
 
 def _plan(texts, trailing: int) -> dict[int, tuple[bool, int]]:
@@ -201,10 +208,10 @@ def _give_back(context, line, available_width, boxes_module, line_break) -> None
     with the column edge (GB/T 15834: a mark takes one character's place), and a pushed-in
     line compresses the marks inside it. A mark is given back by drawing its full-width
     glyph (not by a gap after the half one), so text extraction sees no space."""
-    every = [box for box, _ in _text_boxes(line, boxes_module) if box.text]
+    every = [box for box, _ in _text_boxes(line, boxes_module) if _visible(box)]
     if not every:
         return
-    extra = available_width - line.width
+    extra = available_width - line.width - _overhang(every[-1])
     sides, extra = _latin_sides(line, every, extra, boxes_module)
     texts = [box for box, latin in _text_boxes(line, boxes_module) if box.text and not latin and not _is_compressed(box)]
     marks = [(box, index) for box in texts for index in _half_marks(context, box, line_break)]
@@ -217,6 +224,14 @@ def _give_back(context, line, available_width, boxes_module, line_break) -> None
             extra -= half
     if widen or sides:
         _widen(context, line, widen, sides, 0.0, boxes_module, line_break)
+
+
+def _overhang(box) -> float:
+    """How far a box set with negative letter-spacing (a paragraph tightened by
+    paragraphs.py, 缩行) is drawn past the width WeasyPrint gives it: WeasyPrint counts the
+    spacing after the last character too (CSS), Pango puts it only between characters."""
+    own = box.style["letter_spacing"]
+    return -own if own != "normal" and own < 0 else 0.0
 
 
 def _latin_sides(line, texts, extra: float, boxes_module) -> tuple[dict[int, list[float]], float]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import boxes, justify
+from . import boxes, justify, paragraphs
 from ..source import files
 from .engine import kept_font_subsets, load_weasyprint
 from .fetcher import fetcher_class
@@ -91,6 +91,7 @@ def laid_out(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Pat
     last, every fetch through the sandbox; what was refused goes into `report`."""
     weasyprint = load_weasyprint()
     justify.install()
+    paragraphs.install()
     fetcher = fetcher_class()(tuple(r.resolve() for r in roots), report)
     sheets = []
     for path in stylesheets:
