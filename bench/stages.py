@@ -6,7 +6,9 @@ The first build pays the imports and font loading; the following ones (`--repeat
 what a warm process (serve, batch workers) pays. Justification is WeasyPrint's line
 layout calling our code, so its time is measured inside WeasyPrint's layout and shown
 separately ("of which ours"); so are Pango's line breaking (which sees the marks at half
-width: push in) and our give-back of their width on each line (`text_align`).
+width: push in), our give-back of their width on each line (`text_align`), and the plans
+of whole paragraphs' breaks (weasy/paragraphs.py: measuring each paragraph with Pango, then
+totalfit's choice), with how many planned lines WeasyPrint ended where planned.
 """
 
 from __future__ import annotations
@@ -72,17 +74,20 @@ def instrument() -> None:
     from bulletinpress import api
     from bulletinpress.press import pdfx as printing
     from bulletinpress.compose import arrange, page
-    from bulletinpress.weasy import boxes, justify
+    from bulletinpress.weasy import boxes, justify, paragraphs, totalfit
     from bulletinpress.weasy import measure as weasy_measure
     from bulletinpress.weasy import render as render_pdf
 
     justify.install()
+    paragraphs.install()
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
     timed_function(inline, "justify_line", "  of which ours: justify_line")
     timed_function(inline, "text_align", "  of which ours: text_align (edge gaps, push-in give-back)")
     timed_function(inline, "split_first_line", "  of which Pango's line breaking (split_first_line)")
+    timed_function(paragraphs, "_planned", "  of which ours: paragraph plans (measure with Pango, total fit)")
+    timed_function(totalfit, "breaks", "    of which the total fit (totalfit.breaks)")
     timed_function(line_break.Layout, "set_text", "  of which WeasyPrint+ours: Layout.set_text")
     timed_function(weasyprint.HTML, "render", "  WeasyPrint render (parse, style, layout)")
     timed_function(document.Document, "write_pdf", "  WeasyPrint write_pdf")
@@ -112,7 +117,9 @@ def main() -> None:
     instrument()
     build_once(args.issue, args.print_build)
     total = time.perf_counter() - start
-    print(f"cold build in one process: {total:.2f} s")
+    from bulletinpress.weasy import paragraphs
+
+    print(f"cold build in one process: {total:.2f} s; plans: {dict(paragraphs.COUNTS)}")
     for name, seconds in TIMES.items():
         print(f"  {seconds:6.3f} s  {seconds / total:5.1%}  {name}")
     for run in range(args.repeat):

@@ -22,7 +22,7 @@ import pytest
 import pdfcheck
 from bulletinpress import api
 from bulletinpress.source.project import builtin_dir
-from bulletinpress.weasy import justify, render
+from bulletinpress.weasy import justify, paragraphs, render
 
 LINES = Path(__file__).parent / "lines"
 #: a 10-em measure: nine Han characters and two marks fill it only with both marks at half width
@@ -194,3 +194,120 @@ def test_headlines_are_balanced_in_every_layout(weeks, case):
             assert len(last.split()) >= 2, lines
         else:
             assert len(pdfcheck.squash(last)) >= 3, lines
+
+
+# --- the whole paragraph's breaks (weasy/totalfit.py, weasy/paragraphs.py) -------
+
+def week_paragraphs() -> list[str]:
+    import yaml
+
+    data = yaml.safe_load((LINES / "week-zh.yaml").read_text(encoding="utf-8"))
+    return [p.strip() for article in [data["lead"], *data["reports"]] for p in article["body"].split("\n\n") if p.strip()]
+
+
+def _column(tmp_path: Path, paragraphs_: list[str], width: str, name: str = "c") -> list[pdfcheck.Line]:
+    """The paragraphs, typeset as the pipeline does (compose/typeset.py), each in a justified
+    column `width` wide with a 2-em indent, read back as lines."""
+    from markupsafe import escape
+
+    from bulletinpress.compose.typeset import typeset
+
+    style = f"width: {width}; font-size: 12pt; text-indent: 2em; font-family: 'Noto Serif CJK SC'; margin: 0 0 1em"
+    body = "".join(f'<p style="{style}">{typeset(escape(text), paragraph=True)}</p>' for text in paragraphs_)
+    html = f'<html lang="zh-CN"><body><div class="body">{body}</div></body></html>'
+    data, _ = render.render(html, tmp_path, [builtin_dir("styles") / "base.css"], [tmp_path, builtin_dir("styles")], {})
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(data)
+    return pdfcheck.read_lines(pdf)
+
+
+def loose(lines: list[pdfcheck.Line]) -> list[str]:
+    return [f"{line.text} ({mean_gap(line):.2f} em)" for line in lines if len(line.gaps()) >= 4 and mean_gap(line) > 0.15]
+
+
+@pytest.mark.parametrize("width", ["9.5em", "11em", "13em"])
+def test_whole_paragraph_breaking_leaves_no_line_loose(tmp_path, monkeypatch, width):
+    """The week's 19 paragraphs in narrow columns: broken a line at a time (WeasyPrint's
+    way, the plan switched off) some lines are left loose; with the breaks chosen over the
+    whole paragraph none is, and the text copies out exactly."""
+    paragraphs_ = week_paragraphs()
+    chosen = _column(tmp_path, paragraphs_, width)
+    assert loose(chosen) == []
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "c.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert pdfcheck.squash(text) == pdfcheck.squash("".join(paragraphs_))
+    monkeypatch.setattr(paragraphs.totalfit, "breaks", lambda *args, **kwargs: None)
+    greedy = _column(tmp_path, paragraphs_, width, "greedy")
+    assert loose(greedy), "a line at a time leaves some line loose"
+
+
+def test_the_plan_is_held(tmp_path):
+    """WeasyPrint ends nearly every planned line where the plan says (a line it ends elsewhere
+    is planned again from there)."""
+    paragraphs.COUNTS.clear()
+    _column(tmp_path, week_paragraphs(), "11em")
+    counts = paragraphs.COUNTS
+    assert counts["paragraphs"] == len(week_paragraphs()) and counts["held"] > 100
+    assert counts["missed"] <= counts["held"] / 100, dict(counts)
+
+
+def test_a_short_last_line_is_pulled_back(tmp_path, monkeypatch):
+    """缩行: a paragraph whose last line holds two Han characters is set 0.05 em tighter and
+    loses that line; its other lines stay flush, and no gap is tighter than 0.05 em."""
+    text = week_paragraphs()[4]  # its last line at 11 em: 人次。
+    tight = _column(tmp_path, [text], "11em")
+    monkeypatch.setattr(paragraphs, "TRACKING", 0.0)
+    plain = _column(tmp_path, [text], "11em", "plain")
+    assert pdfcheck.squash(plain[-1].text) == "人次。"
+    assert len(tight) == len(plain) - 1
+    assert min(gap for line in tight for gap in line.gaps()) > -0.055
+    edge = max(line.x1 for line in tight)
+    assert all(abs(line.x1 - edge) < 0.5 for line in tight[:-1]), [(line.text, line.x1) for line in tight]
+
+
+def overlapping_lines(pdf: Path, page_number: int = 0) -> list[str]:
+    """Pairs of text lines on a page printed over each other: across the same stretch of the
+    page, their glyphs' bands (0.8 em above the baseline, 0.2 em below) crossing by more than
+    a tenth of an em (pieces of one line share a baseline and are not counted)."""
+    with pymupdf.open(pdf) as doc:
+        page = doc[page_number].get_text("dict")
+    lines = []
+    for block in page["blocks"]:
+        for line in block.get("lines", []):
+            spans = [span for span in line["spans"] if span["text"].strip()]
+            if spans:
+                x0, _, x1, _ = line["bbox"]
+                lines.append((x0, x1, spans[0]["origin"][1], max(s["size"] for s in spans), "".join(s["text"] for s in spans)))
+    found = []
+    for i, (a0, a1, a_base, a_size, a_text) in enumerate(lines):
+        for b0, b1, b_base, b_size, b_text in lines[i + 1:]:
+            across = min(a1, b1) - max(a0, b0) > 1
+            crossing = min(a_base + 0.2 * a_size, b_base + 0.2 * b_size) - max(a_base - 0.8 * a_size, b_base - 0.8 * b_size)
+            if across and abs(a_base - b_base) > 1 and crossing > 0.1 * min(a_size, b_size):
+                found.append(f"{a_text!r} × {b_text!r}")
+    return found
+
+
+#: titles whose "In this issue" entries fill a line of the box only without a page number
+#: (found by trying lengths against the box's measure)
+EDGE_TITLES = ["市总工会推出首个“工会+就业”服务品牌", "区总工会连续六年与环卫工人共度元宵节", "区总工会获全市职工创新成果最高奖项",
+               "首届职工技能节区工会及“工会+就业”双双获奖", "职工创新成果斩获SNEC“十大亮点”最高奖", "区工会“智”造闪耀APEC 2025",
+               "三方签署战略合作协议推动职工技能提升"]
+
+
+def test_the_masthead_and_its_contents_stay_clear_of_the_lead(tmp_path):
+    """The newsletter's "In this issue" box is measured with its page numbers: measured
+    without them, two of these titles took a line less than they print with them, and the
+    real box pushed the dateline into the lead's headline."""
+    import yaml
+
+    data = yaml.safe_load((LINES / "week-zh.yaml").read_text(encoding="utf-8"))
+    data["reports"] = data["reports"][:6]
+    for article, title in zip([data["lead"], *data["reports"]], EDGE_TITLES):
+        article["title"] = title
+    data["masthead"] = {"title": "企业新闻周刊", "number": 12, "date": "2018-06-25"}
+    (tmp_path / "issues").mkdir()
+    source = tmp_path / "issues" / "edge-titles.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    api.build(source, tmp_path / "edge-titles.pdf", layout="newsletter")
+    assert overlapping_lines(tmp_path / "edge-titles.pdf") == []

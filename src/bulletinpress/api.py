@@ -313,6 +313,9 @@ def _compose(checked: Checked, ctx: dict, options: Options, suggest: bool = True
     def measurer(requests, width):
         return measure.measured(requests, ctx, checked.project.layout_dirs, fingerprint, run, width)
 
+    # the masthead's "In this issue" is measured with a digit where each page number will go:
+    # measured without one, its titles wrapped less and the real box ran into the lead
+    ctx["in_this_issue"] = [{**entry, "page": "0"} for entry in ctx["in_this_issue"]]
     area = measure.area(ctx, checked.project.layout_dirs, fingerprint, run)
     if checks.paginated(checked.issue, checked.layout):
         from .compose import paper
