@@ -227,11 +227,12 @@ def _give_back(context, line, available_width, boxes_module, line_break) -> None
 
 
 def _overhang(box) -> float:
-    """How far a box set with negative letter-spacing (a paragraph tightened by
-    paragraphs.py, 缩行) is drawn past the width WeasyPrint gives it: WeasyPrint counts the
-    spacing after the last character too (CSS), Pango puts it only between characters."""
+    """How far a letter-spaced box (a paragraph tightened or loosened by paragraphs.py,
+    缩行/伸行) is drawn past the width WeasyPrint gives it (negative: short of it): WeasyPrint
+    counts the spacing after the last character too (CSS), Pango puts it only between
+    characters, so a justified line would end that far from the column's edge."""
     own = box.style["letter_spacing"]
-    return -own if own != "normal" and own < 0 else 0.0
+    return 0.0 if own == "normal" else -own
 
 
 def _latin_sides(line, texts, extra: float, boxes_module) -> tuple[dict[int, list[float]], float]:

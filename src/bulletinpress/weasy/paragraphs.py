@@ -15,9 +15,10 @@ before (justify.py). Where the plan and WeasyPrint disagree — a line it could 
 float beside the paragraph, a line that came out wider than its column — the line is laid
 out greedily and the rest of the paragraph planned again from where it really ended.
 
-缩行: a paragraph whose last line holds two Han characters or fewer is set with up to
-0.05 em less between its Han characters (letter-spacing) when that saves the line; the
-justifier gives the lines that do not need it their spacing back.
+缩行: a paragraph whose last line holds two Han characters or fewer is set with 0.05 em
+less between its Han characters (letter-spacing) when that saves the line; the justifier
+counts the spacing WeasyPrint gives the last character (justify._overhang), so its lines
+still end flush.
 
 `install()` checks the seams and raises `SeamChanged` if they moved.
 """
@@ -358,17 +359,31 @@ def _short_last(plan: Plan) -> bool:
 def _tightened(context, linebox, containing_block, found: Paragraph, plan: Plan) -> Plan:
     """缩行: the paragraph set TRACKING em tighter between its CJK characters, if that
     holds it in one line fewer; otherwise the plan as it was."""
-    saved = [(box, box.style) for box, *_ in found.texts]
-    for box, *_ in found.texts:
-        if "latin" not in _classes(box) and CJK_TEXT.search(box.text):
-            style = box.style.copy()
-            own = style["letter_spacing"]
-            style["letter_spacing"] = (0 if own == "normal" else own) - TRACKING * style["font_size"]
-            box.style = style
-    tight = _measured_plan(context, linebox, containing_block, found, TRACKING * linebox.style["font_size"])
+    tight = _tracked(context, linebox, containing_block, found, -TRACKING)
     if tight is not None and len(tight.ends) < len(plan.ends):
         COUNTS["tightened"] += 1
         return tight
-    for box, style in saved:
-        box.style = style
+    _track(found, 0.0)
     return plan
+
+
+def _tracked(context, linebox, containing_block, found: Paragraph, tracking: float) -> Plan | None:
+    """The paragraph planned with `tracking` em more between its CJK characters."""
+    _track(found, tracking)
+    return _measured_plan(context, linebox, containing_block, found, -tracking * linebox.style["font_size"])
+
+
+def _track(found: Paragraph, tracking: float) -> None:
+    """Set the paragraph's CJK text boxes `tracking` em apart from how its style sets them
+    (0: as its style sets them); each box gets a style of its own, never a shared one."""
+    for entry in found.texts:
+        box = entry[0]
+        original = getattr(box, "bp_style", None) or box.style
+        box.bp_style = original
+        if not tracking or "latin" in _classes(box) or not CJK_TEXT.search(box.text):
+            box.style = original
+            continue
+        style = original.copy()
+        own = style["letter_spacing"]
+        style["letter_spacing"] = (0 if own == "normal" else own) + tracking * style["font_size"]
+        box.style = style
