@@ -243,26 +243,33 @@ def test_whole_paragraph_breaking_leaves_no_line_loose(tmp_path, monkeypatch, wi
 
 def test_the_plan_is_held(tmp_path):
     """WeasyPrint ends nearly every planned line where the plan says (a line it ends elsewhere
-    is planned again from there)."""
+    is planned again from there); a paragraph whose lines come out fine a line at a time is
+    left to WeasyPrint."""
     paragraphs.COUNTS.clear()
     _column(tmp_path, week_paragraphs(), "11em")
     counts = paragraphs.COUNTS
-    assert counts["paragraphs"] == len(week_paragraphs()) and counts["held"] > 100
+    assert counts["paragraphs"] + counts["left"] == len(week_paragraphs())  # left: fine broken a line at a time
+    assert counts["paragraphs"] >= 5 and counts["held"] > 30
     assert counts["missed"] <= counts["held"] / 100, dict(counts)
 
 
-def test_a_short_last_line_is_pulled_back(tmp_path, monkeypatch):
-    """缩行: a paragraph whose last line holds two Han characters is set 0.05 em tighter and
+#: in 10-em lines its second line cannot take 申 (。 may not start a line), so it is left a
+#: character short and 申。 stands alone: a 孤字 that no choice of breaks avoids
+ORPHANED = "甲乙丙丁，戊己庚辛壬癸子丑寅卯辰巳午未申。"
+
+
+def test_a_single_character_last_line_is_pulled_back(tmp_path, monkeypatch):
+    """缩行: where a paragraph would end on one Han character, it is set 0.05 em tighter and
     loses that line; its other lines stay flush, and no gap is tighter than 0.05 em."""
-    text = week_paragraphs()[4]  # its last line at 11 em: 人次。
-    tight = _column(tmp_path, [text], "11em")
+    tight = _set(tmp_path, ORPHANED)
     monkeypatch.setattr(paragraphs, "TRACKING", 0.0)
-    plain = _column(tmp_path, [text], "11em", "plain")
-    assert pdfcheck.squash(plain[-1].text) == "人次。"
-    assert len(tight) == len(plain) - 1
+    plain = _set(tmp_path, ORPHANED)
+    assert [line.text for line in plain][-1] == "申。"
+    assert len(tight) == len(plain) - 1 and tight[-1].text.endswith("申。")
     assert min(gap for line in tight for gap in line.gaps()) > -0.055
-    edge = max(line.x1 for line in tight)
+    edge = tight[0].x0 + 10 * 12  # the 10-em column's right edge
     assert all(abs(line.x1 - edge) < 0.5 for line in tight[:-1]), [(line.text, line.x1) for line in tight]
+    assert tight[-1].ink[-2].x1 <= edge + 0.5, "申 inside the column (the 。 after it pushed in)"
 
 
 def overlapping_lines(pdf: Path, page_number: int = 0) -> list[str]:

@@ -36,8 +36,9 @@ from .justify import _classes, _half_marks, _is_compressed
 
 #: how much (in em) a paragraph may be tightened to pull its last line back (缩行)
 TRACKING = 0.05
-#: a last line with at most this many Han characters is worth pulling back
-SHORT_LAST = 2
+#: a last line with at most this many Han characters (孤字; typeset.py binds the last two, so
+#: it is one where that could not be done) is worth pulling back
+SHORT_LAST = 1
 #: how far past the planned end (in em) a text box is allowed when split at it: less than
 #: any break opportunity after it, more than Pango's rounding
 SPLIT_SLACK = 0.05
@@ -184,6 +185,9 @@ def _planned(context, linebox, containing_block, pseudo) -> Plan | None:
         return None
     if not any(CJK_TEXT.search(box.text) for box, *_ in found.texts):
         return None
+    if _greedy_is_fine(context, linebox, containing_block, found):
+        COUNTS["left"] += 1
+        return None
     plan = _measured_plan(context, linebox, containing_block, found)
     if plan is not None and _short_last(plan):
         plan = _tightened(context, linebox, containing_block, found, plan)
@@ -210,6 +214,7 @@ class Paragraph:
     starts: dict[int, int] = field(default_factory=dict)
     ends: dict[int, int] = field(default_factory=dict)
     length: int = 0
+    measured: totalfit.Measured | None = None  # as its boxes are set now (`_track` resets it)
 
 
 def _collect(box, found: Paragraph, nowrap=None) -> bool:
@@ -255,9 +260,22 @@ def _nowrap(box):
 
 
 def _measured_plan(context, linebox, containing_block, found: Paragraph, inset: float = 0.0) -> Plan | None:
-    measured = _measure(context, linebox, found.texts)
+    measured = found.measured = found.measured or _measure(context, linebox, found.texts)
     plan = Plan(measured, containing_block.width, linebox.text_indent or 0.0, found, inset)
     return plan if plan.plan_from(0) else None
+
+
+def _greedy_is_fine(context, linebox, containing_block, found: Paragraph) -> bool:
+    """WeasyPrint's own line-at-a-time breaks leave no line loose and the last line long
+    enough: nothing to plan (most paragraphs, which then cost only their measuring)."""
+    measured = found.measured = _measure(context, linebox, found.texts)
+    width = containing_block.width
+    first = width - (linebox.text_indent or 0.0)
+    ends = totalfit.first_fit(measured, width, first)
+    if ends is None:
+        return True  # a piece fits no line: WeasyPrint's way, as without a plan
+    short = len(ends) > 1 and measured.sum("han", ends[-2], ends[-1]) <= SHORT_LAST
+    return not short and totalfit.good_enough(measured, ends, width, first)
 
 
 def _measure(context, linebox, texts) -> totalfit.Measured:
@@ -376,6 +394,7 @@ def _tracked(context, linebox, containing_block, found: Paragraph, tracking: flo
 def _track(found: Paragraph, tracking: float) -> None:
     """Set the paragraph's CJK text boxes `tracking` em apart from how its style sets them
     (0: as its style sets them); each box gets a style of its own, never a shared one."""
+    found.measured = None
     for entry in found.texts:
         box = entry[0]
         original = getattr(box, "bp_style", None) or box.style

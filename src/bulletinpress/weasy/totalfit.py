@@ -59,11 +59,16 @@ class Measured:
     def __len__(self) -> int:
         return len(self.widths)
 
-    def sum(self, name: str, start: int, end: int) -> float:
-        """The sum of a field over characters start..end-1, from prefix sums made once."""
+    def prefix(self, name: str) -> list[float]:
+        """A field's prefix sums (made once): prefix[i] is the sum over characters 0..i-1."""
         sums = self._sums.get(name)
         if sums is None:
             sums = self._sums[name] = [0, *accumulate(getattr(self, name))]
+        return sums
+
+    def sum(self, name: str, start: int, end: int) -> float:
+        """The sum of a field over characters start..end-1."""
+        sums = self.prefix(name)
         return sums[end] - sums[start]
 
 
@@ -71,32 +76,98 @@ def breaks(text: Measured, width: float, first: float | None = None, start: int 
     """Where the lines of text[start:] end (each index is the first character of the next
     line; the last is len(text)), the lines `width` wide (the first `first`), chosen for
     the least total demerits. None when some unbreakable piece is wider than a line: the
-    caller then lets WeasyPrint break greedily, as it would without us."""
+    caller then lets WeasyPrint break greedily, as it would without us.
+
+    The dynamic programme looks back from each break only as far as a line can reach
+    (lines from earlier breaks are only wider), over prefix sums: a paragraph of n
+    characters in lines of k costs about n·k steps."""
     n = len(text)
     if start >= n:
         return [n]
     candidates = [start, *(i for i in range(start + 1, n) if text.breaks[i]), n]
+    widths, gives, stretches, hans = (text.prefix(name) for name in ("widths", "give", "stretch", "han"))
+    spaces, own, em = text.spaces, text.widths, text.em
+    slack = TOLERANCE * em
     best: dict[int, tuple[float, int]] = {start: (0.0, -1)}
     for j in range(1, len(candidates)):
         end = candidates[j]
+        last = end == n
+        trail = own[end - 1] if spaces[end - 1] else 0.0
+        found = None
         for k in range(j - 1, -1, -1):
             begin = candidates[k]
             measure = first if (begin == start and first is not None) else width
-            natural = _natural(text, begin, end)
-            if natural > measure + TOLERANCE * text.em:
+            natural = widths[end] - widths[begin] - trail - (own[begin] if spaces[begin] and end - begin > 1 else 0.0)
+            if natural > measure + slack:
                 break  # lines from earlier breaks are only wider
-            if begin not in best:
+            before = best.get(begin)
+            if before is None:
                 continue
-            total = best[begin][0] + demerits(text, begin, end, measure)
-            if end not in best or total < best[end][0]:
-                best[end] = (total, begin)
+            if last:
+                cost = LINE_PENALTY**2 + (ORPHAN if begin > 0 and hans[end] - hans[begin] <= 1 else 0)
+            else:
+                cost = (LINE_PENALTY + _badness(measure - natural, gives[end] - gives[begin],
+                                                stretches[end - 1] - stretches[begin], em)) ** 2
+            total = before[0] + cost
+            if found is None or total < found[0]:
+                found = (total, begin)
+        if found is not None:
+            best[end] = found
     if n not in best:
         return None
-    found, end = [], n
+    ends, end = [], n
     while end != start:
-        found.append(end)
+        ends.append(end)
         end = best[end][1]
-    return found[::-1]
+    return ends[::-1]
+
+
+def _badness(room: float, give: float, gaps: float, em: float) -> float:
+    """How loose a line is: the gap each character gets once its marks have their half em
+    back (100 at LOOSE_GAP); a line that keeps marks pushed in costs PUSHED_IN per em."""
+    if room <= give:
+        return PUSHED_IN * (give - max(room, 0.0)) / em
+    loose = (room - give) / em
+    if not gaps:
+        return 0.0 if loose < 0.05 else AWFUL
+    return min(100 * (loose / gaps / LOOSE_GAP) ** 3, AWFUL)
+
+
+def first_fit(text: Measured, width: float, first: float | None = None) -> list[int] | None:
+    """The breaks WeasyPrint makes on its own (each line takes all that fits, marks pushed
+    in), or None when a piece fits no line."""
+    n = len(text)
+    candidates = [i for i in range(1, n) if text.breaks[i]] + [n]
+    ends, begin, previous = [], 0, None
+    for end in candidates:
+        measure = first if (begin == 0 and first is not None) else width
+        if _natural(text, begin, end) <= measure + TOLERANCE * text.em:
+            previous = end
+            continue
+        if previous is None:
+            return None
+        ends.append(previous)
+        begin, previous = previous, None
+        if _natural(text, begin, end) > width + TOLERANCE * text.em:
+            return None
+        previous = end
+    ends.append(n)
+    return ends
+
+
+def good_enough(text: Measured, ends: list[int], width: float, first: float | None = None) -> bool:
+    """No line but the last looser than FINE_GAP, and the last not a single character: the
+    plan total fit would make is no better worth the time."""
+    begins = [0, *ends[:-1]]
+    for begin, end in zip(begins[:-1], ends[:-1]):
+        if badness(text, begin, end, first if (begin == 0 and first is not None) else width) > FINE:
+            return False
+    return demerits(text, begins[-1], ends[-1], width) < ORPHAN
+
+
+#: the gap (em) up to which a line broken greedily is left as it is
+FINE_GAP = 0.03
+FINE = 100 * (FINE_GAP / LOOSE_GAP) ** 3
 
 
 def _natural(text: Measured, begin: int, end: int) -> float:
@@ -119,15 +190,8 @@ def demerits(text: Measured, begin: int, end: int, measure: float) -> float:
 
 
 def badness(text: Measured, begin: int, end: int, measure: float) -> float:
-    room = measure - _natural(text, begin, end)
-    give = text.sum("give", begin, end)
-    if room <= give:
-        return PUSHED_IN * (give - max(room, 0.0)) / text.em
-    gaps = text.sum("stretch", begin, end - 1)
-    loose = (room - give) / text.em
-    if not gaps:
-        return 0.0 if loose < 0.05 else AWFUL
-    return min(100 * (loose / gaps / LOOSE_GAP) ** 3, AWFUL)
+    return _badness(measure - _natural(text, begin, end), text.sum("give", begin, end),
+                    text.sum("stretch", begin, end - 1), text.em)
 
 
 def lines(text: Measured, ends: list[int], start: int = 0) -> list[tuple[int, int]]:
