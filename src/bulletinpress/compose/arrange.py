@@ -31,6 +31,9 @@ class Flow:
     line_height: float  # the nominal line height (body size × leading)
     #: each line's characters (white space not counted): where a jump may cut the text
     chars: tuple[int, ...] = field(default=(), compare=False)
+    #: paragraphs that 缩行 (0.05 em less between characters) holds in a line fewer: the
+    #: block may ask for some to even its columns (`evened`, weasy/paragraphs.py)
+    pulls: int = 0
 
     def columns(self, height: float) -> list[float]:
         """The content height of each column when the text is poured into columns of `height`.
@@ -72,7 +75,12 @@ class Flow:
             if index + 1 < len(self.lines):
                 gap = self.lines[index + 1][0] - (old_top + height)
                 top += height * factor + max(gap, 0.0)
-        return Flow(tuple(lines), self.line_height * factor, self.chars)
+        return Flow(tuple(lines), self.line_height * factor, self.chars, self.pulls)
+
+    def pulled(self, count: int) -> "Flow":
+        """The flow with `count` paragraphs pulled back a line each: as many lines fewer (all
+        of one height in running text, so which ones does not matter to the columns)."""
+        return Flow(self.lines[:-count], self.line_height, self.chars[:-count], self.pulls - count)
 
     def height_at(self, count: int, factor: float) -> float:
         return _split(_scaled(self, round(factor, 6)), count)[0]
@@ -289,6 +297,7 @@ class Placed:
     head_room: float = 0.0  # white added to the headline zone, shared above and below the title
     short: float = 0.0  # lines the last text column is short of the others
     natural_photos: tuple[float, ...] = ()  # each photo's natural height, to see how far it was pulled
+    pull: int = 0  # paragraphs pulled back a line (缩行) to even the columns
 
 
 @dataclass
@@ -709,11 +718,40 @@ def _block(option: Option, grid: Grid, x: float, y: float, height: float) -> Pla
     flow = option.piece.flows[option.flow]
     factor = flow.leading_for(option.count, target, least / natural, most / natural) if option.text else 1.0
     text = flow.height_at(option.count, factor) if option.text else 0.0
+    short = flow.scaled(factor).split(option.count)[1] if option.text else 0.0
+    if option.piece.kind != "briefs":  # the briefs box's items are not paragraphs the seam pulls
+        room = option.head_room + option.foot_room - (height - fixed - sum(photos) - text)  # what `spare` may grow by
+        pull, factor, text, short = evened(flow, option.count, target, (least / natural, most / natural), factor, text,
+                                           short, room)
+    else:
+        pull = 0
     spare = height - fixed - sum(photos) - text  # the headline zone takes it, then the foot
     head_room = min(max(spare - 0.0, 0.0), option.head_room)
     return Placed(
         option.piece, x, y, grid.span_width(option.span), height, option.span, option.count, option.gutter,
-        option.flow, option.head + head_room, text, natural * factor, photos, head_room,
-        flow.scaled(factor).split(option.count)[1] if option.text else 0.0,
-        tuple(p[1] for p in option.photos),
+        option.flow, option.head + head_room, text, natural * factor, photos, head_room, short,
+        tuple(p[1] for p in option.photos), pull,
     )
+
+
+def evened(flow: Flow, count: int, target: float, factors: tuple[float, float], factor: float, text: float,
+           short: float, room: float) -> tuple[int, float, float, float]:
+    """缩行 to even a block's columns: where its last column ends a line or more short,
+    pull back as many paragraphs (each a line shorter, set 0.05 em tighter) as make the
+    columns come out even, if the flow has them; the leading (within the layout's range)
+    takes up the line, and what it cannot the block's headline zone and foot (`room`), as
+    any block's spare height. Returns (paragraphs pulled, leading factor, text height,
+    lines short)."""
+    lines = round(short)
+    if count < 2 or lines < 1 or lines >= count:
+        return 0, factor, text, short
+    pulls = count - lines  # then every column holds one line fewer than the first does now
+    if flow.pulls < pulls or len(flow.lines) <= pulls:
+        return 0, factor, text, short
+    pulled = flow.pulled(pulls)
+    new_factor = pulled.leading_for(count, target, *factors)
+    new_text = pulled.height_at(count, new_factor)
+    new_short = pulled.scaled(new_factor).split(count)[1]
+    if new_short > 0.2 or text - new_text > room + EPSILON:
+        return 0, factor, text, short
+    return pulls, new_factor, new_text, new_short

@@ -26,6 +26,7 @@ still end flush.
 from __future__ import annotations
 
 import inspect
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -185,16 +186,18 @@ def _planned(context, linebox, containing_block, pseudo) -> Plan | None:
         return None
     if not any(CJK_TEXT.search(box.text) for box, *_ in found.texts):
         return None
-    if _greedy_is_fine(context, linebox, containing_block, found):
-        COUNTS["left"] += 1
-        return None
-    plan = _measured_plan(context, linebox, containing_block, found)
-    if plan is not None and _short_last(plan):
-        plan = _tightened(context, linebox, containing_block, found, plan)
-    if plan is not None:
-        COUNTS["paragraphs"] += 1
-        for box, *_ in found.texts:
-            box.bp_plan = plan  # split_text_box holds the box to it
+    greedy = _greedy(context, linebox, containing_block, found)
+    plan = None
+    if not _fine(found.measured, greedy, linebox, containing_block):
+        plan = _measured_plan(context, linebox, containing_block, found)
+        if plan is not None and _short_last(plan):
+            plan = _tightened(context, linebox, containing_block, found, plan)
+    pulled = _pulled(context, linebox, containing_block, found, plan.ends if plan else greedy)
+    if pulled is not None:
+        plan = pulled
+    COUNTS["paragraphs" if plan is not None else "left"] += 1
+    for box, *_ in found.texts:
+        box.bp_plan = plan  # split_text_box holds the box to it
     return plan
 
 
@@ -265,17 +268,21 @@ def _measured_plan(context, linebox, containing_block, found: Paragraph, inset: 
     return plan if plan.plan_from(0) else None
 
 
-def _greedy_is_fine(context, linebox, containing_block, found: Paragraph) -> bool:
-    """WeasyPrint's own line-at-a-time breaks leave no line loose and the last line long
-    enough: nothing to plan (most paragraphs, which then cost only their measuring)."""
-    measured = found.measured = _measure(context, linebox, found.texts)
+def _greedy(context, linebox, containing_block, found: Paragraph) -> list[int] | None:
+    """The breaks WeasyPrint would make on its own, from the paragraph measured once."""
+    found.measured = _measure(context, linebox, found.texts)
     width = containing_block.width
-    first = width - (linebox.text_indent or 0.0)
-    ends = totalfit.first_fit(measured, width, first)
+    return totalfit.first_fit(found.measured, width, width - (linebox.text_indent or 0.0))
+
+
+def _fine(measured: totalfit.Measured, ends: list[int] | None, linebox, containing_block) -> bool:
+    """WeasyPrint's line-at-a-time breaks leave no line loose and the last line long
+    enough: nothing to plan (most paragraphs, which then cost only their measuring)."""
     if ends is None:
         return True  # a piece fits no line: WeasyPrint's way, as without a plan
+    width = containing_block.width
     short = len(ends) > 1 and measured.sum("han", ends[-2], ends[-1]) <= SHORT_LAST
-    return not short and totalfit.good_enough(measured, ends, width, first)
+    return not short and totalfit.good_enough(measured, ends, width, width - (linebox.text_indent or 0.0))
 
 
 def _measure(context, linebox, texts) -> totalfit.Measured:
@@ -380,6 +387,7 @@ def _tightened(context, linebox, containing_block, found: Paragraph, plan: Plan)
     tight = _tracked(context, linebox, containing_block, found, -TRACKING)
     if tight is not None and len(tight.ends) < len(plan.ends):
         COUNTS["tightened"] += 1
+        linebox.bp_tightened = True
         return tight
     _track(found, 0.0)
     return plan
@@ -406,3 +414,51 @@ def _track(found: Paragraph, tracking: float) -> None:
         own = style["letter_spacing"]
         style["letter_spacing"] = (0 if own == "normal" else own) + tracking * style["font_size"]
         box.style = style
+
+
+class Pullable:
+    """Marks a paragraph that 缩行 could hold in a line fewer (on its line boxes, which the
+    measuring pass counts: weasy/measure.py)."""
+
+
+def _pulled(context, linebox, containing_block, found: Paragraph, ends: list[int] | None) -> Plan | None:
+    """缩行 for the composer: if TRACKING em less between its characters holds the paragraph
+    in a line fewer, it is marked Pullable; and set so when the composer asks it of the
+    block the paragraph is in (`--bp-pull: N` on the block's text, layouts/common/macros.html:
+    the first N such paragraphs of the block), to make the block's columns come out even."""
+    if not ends or len(ends) < 2 or getattr(linebox, "bp_tightened", False):
+        return None
+    measured = found.measured or _measure(context, linebox, found.texts)
+    if measured.sum("widths", ends[-2], ends[-1]) > TRACKING * measured.em * ends[-2]:
+        return None  # the last line is longer than all the tightening could free
+    tight = _tracked(context, linebox, containing_block, found, -TRACKING)
+    if tight is None or len(tight.ends) != len(ends) - 1:
+        _track(found, 0.0)
+        return None
+    linebox.bp_pullable = Pullable()
+    if not _pull_wanted(context, linebox):
+        _track(found, 0.0)
+        return None
+    _pull_wanted(context, linebox, take=True)
+    COUNTS["pulled"] += 1
+    return tight
+
+
+def _pull_wanted(context, linebox, take: bool = False) -> bool:
+    """Whether the composer asked the block this paragraph is in for more pulled paragraphs
+    than it has had: `--bp-pull: N` on the block's text, found up the chain of styles (as
+    WeasyPrint keeps a custom property); `take` counts one."""
+    style = linebox.style
+    while style is not None and PULL_PROPERTY not in getattr(style, "cascaded", {}):
+        style = getattr(style, "parent_style", None)
+    if style is None:
+        return False
+    wanted = re.search(r"\d+", str(style.cascaded[PULL_PROPERTY][0]))
+    given = context.__dict__.setdefault("bp_pulled", {})
+    if take:
+        given[id(style)] = given.get(id(style), 0) + 1
+    return wanted is not None and given.get(id(style), 0) < int(wanted.group())
+
+
+#: the custom property `--bp-pull` as WeasyPrint's cascade names it
+PULL_PROPERTY = "__bp_pull"
