@@ -318,3 +318,45 @@ def test_the_masthead_and_its_contents_stay_clear_of_the_lead(tmp_path):
     source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     api.build(source, tmp_path / "edge-titles.pdf", layout="newsletter")
     assert overlapping_lines(tmp_path / "edge-titles.pdf") == []
+
+
+def uneven_blocks(pdf: Path, source: Path) -> list[str]:
+    """Blocks whose text columns do not end on one baseline. WeasyPrint draws a block's
+    columns one after another: a run of body lines (one column) that starts on the baseline
+    the run before it started on is the next column of the same block."""
+    lines = pdfcheck.body_lines(pdfcheck.read_lines(pdf), pdfcheck.Source.read(source))
+    columns: list[list[pdfcheck.Line]] = []
+    for line in lines:
+        if columns and columns[-1][-1].page == line.page and line.col_left == columns[-1][-1].col_left \
+                and line.baseline > columns[-1][-1].baseline:
+            columns[-1].append(line)
+        else:
+            columns.append([line])
+    blocks: list[list[list[pdfcheck.Line]]] = []
+    for column in columns:
+        if blocks and abs(column[0].baseline - blocks[-1][-1][0].baseline) < 1 and column[0].page == blocks[-1][-1][0].page:
+            blocks[-1].append(column)
+        else:
+            blocks.append([column])
+    return [f"p{block[0][0].page} {block[0][0].text[:12]}…: feet {[round(c[-1].baseline, 1) for c in block]}"
+            for block in blocks if len(block) > 1 and max(c[-1].baseline for c in block) - min(c[-1].baseline for c in block) > 1]
+
+
+def test_pulling_paragraphs_back_evens_the_columns(tmp_path, monkeypatch):
+    """缩行 for the columns: where a block's last column would end a line short and its text
+    has paragraphs 0.05 em of tracking holds in a line fewer, the composer pulls back as many
+    as make the columns even (the sample: three blocks), the seam sets exactly those, and
+    the blocks' columns end on one baseline; without it they end a line apart."""
+    from bulletinpress.compose import arrange
+
+    sample = Path(__file__).parents[1] / "issues" / "2024-12-06.yaml"
+    paragraphs.COUNTS.clear()
+    html, _, _ = api.composed_html(api.check(sample, layout="newspaper"))
+    asked = sum(int(n) for n in re.findall(r"--bp-pull: (\d+)", html))
+    api.build(sample, tmp_path / "even.pdf", layout="newspaper")
+    assert asked >= 2 and paragraphs.COUNTS["pulled"] >= asked  # the measuring pass never pulls
+    evened = uneven_blocks(tmp_path / "even.pdf", sample)
+    monkeypatch.setattr(arrange, "evened", lambda flow, count, target, factors, factor, text, short, room: (0, factor, text, short))
+    api.build(sample, tmp_path / "uneven.pdf", layout="newspaper")
+    left = uneven_blocks(tmp_path / "uneven.pdf", sample)
+    assert len(evened) <= len(left) - asked, (evened, left)
