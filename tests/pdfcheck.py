@@ -276,9 +276,17 @@ def latin_gaps(lines: list[Line]) -> tuple[list[float], list[str]]:
 
 
 def indents(lines: list[Line], source: Source, em: float = 2.0) -> list[str]:
+    """Every paragraph's first line indented `em`. A line starts a paragraph when its text
+    begins one and the body line before it ends one (or a headline or label came between):
+    a column may begin inside a paragraph with words that begin another."""
     bad = []
-    for line in body_lines(lines, source):
-        if source.starts_paragraph(line) and line.ink[0].char != "◆":
+    body = body_lines(lines, source)
+    inside = {id(line) for line in body}
+    previous = {id(line): before for before, line in zip(lines, lines[1:])}
+    for line in body:
+        before = previous.get(id(line))
+        after_one = before is None or id(before) not in inside or source.ends_paragraph(before)
+        if source.starts_paragraph(line) and after_one and line.ink[0].char != "◆":
             indent = (line.x0 - line.col_left) / line.size
             if abs(indent - em) > 0.1:
                 bad.append(f"p{line.page} indent {indent:.2f} em: {line.text}")

@@ -137,7 +137,9 @@ def test_headlines_are_not_stranded(pdfs, case):
 def test_copy_paste_is_exact(pdfs, case):
     pdf, source = pdfs[case]
     source_text = source.read_text(encoding="utf-8")
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # in content order (-raw): pdftotext's default reading order joins the lines of blocks side
+    # by side whose baselines happen to align, a column's end to the next block's line
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert pdfcheck.extraction_problems(text, source_text) == []
     import pymupdf
 
