@@ -298,6 +298,8 @@ class Placed:
     short: float = 0.0  # lines the last text column is short of the others
     natural_photos: tuple[float, ...] = ()  # each photo's natural height, to see how far it was pulled
     pull: int = 0  # paragraphs pulled back a line (缩行) to even the columns
+    room: float = 0.0  # what the white in the headline zone and under the columns may still grow by
+    target: float = 0.0  # the height the block gives its text
 
 
 @dataclass
@@ -719,19 +721,31 @@ def _block(option: Option, grid: Grid, x: float, y: float, height: float) -> Pla
     factor = flow.leading_for(option.count, target, least / natural, most / natural) if option.text else 1.0
     text = flow.height_at(option.count, factor) if option.text else 0.0
     short = flow.scaled(factor).split(option.count)[1] if option.text else 0.0
-    if option.piece.kind != "briefs":  # the briefs box's items are not paragraphs the seam pulls
-        room = option.head_room + option.foot_room - (height - fixed - sum(photos) - text)  # what `spare` may grow by
-        pull, factor, text, short = evened(flow, option.count, target, (least / natural, most / natural), factor, text,
-                                           short, room)
-    else:
-        pull = 0
     spare = height - fixed - sum(photos) - text  # the headline zone takes it, then the foot
     head_room = min(max(spare - 0.0, 0.0), option.head_room)
     return Placed(
         option.piece, x, y, grid.span_width(option.span), height, option.span, option.count, option.gutter,
         option.flow, option.head + head_room, text, natural * factor, photos, head_room, short,
-        tuple(p[1] for p in option.photos), pull,
+        tuple(p[1] for p in option.photos), room=option.head_room + option.foot_room - spare, target=target,
     )
+
+
+def even(page: Page, grid: Grid) -> Page:
+    """The page with each block's columns evened where paragraphs can be pulled back
+    (`evened`): done on the page chosen, after the search, which judges blocks as set."""
+    return replace(page, blocks=[_evened_block(block, grid) for block in page.blocks])
+
+
+def _evened_block(block: Placed, grid: Grid) -> Placed:
+    if block.piece.kind == "briefs" or not block.text:  # the briefs box's items are not paragraphs the seam pulls
+        return block
+    least, natural, most = grid.leading
+    flow = block.piece.flows[block.flow]
+    pull, factor, text, short = evened(flow, block.count, block.target, (least / natural, most / natural),
+                                       block.leading / natural, block.text, block.short, block.room)
+    if not pull:
+        return block
+    return replace(block, text=text, leading=natural * factor, short=short, pull=pull)
 
 
 def evened(flow: Flow, count: int, target: float, factors: tuple[float, float], factor: float, text: float,

@@ -311,6 +311,7 @@ def _chars(story) -> int:
 
 
 def page_view(page: arrange.Page, grid: arrange.Grid, size: measuring.Sizes, settings) -> PageView:
+    page = arrange.even(page, grid)
     blocks = [_block(b, grid, size, settings) for b in page.blocks]
     return PageView(round(grid.height, 3), round(page.bottom + grid.gap, 3), blocks,
                     [arrange.Rule(*(round(v, 3) for v in (r.x, r.y, r.length)), r.vertical) for r in page.rules], page.fill)
