@@ -414,3 +414,27 @@ def test_a_title_past_the_layouts_lines_is_a_warning_at_the_title(project, tmp_p
     pdf, blocks, run = compose_and_read(path, tmp_path)
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if long in text)
     assert re.search(rf":{line}:\d+: warning: reports\[0\]\.title: the title takes \d lines in its block \(the layout's most is 3\)", run.stderr), run.stderr
+
+
+def _lines_flow(count: int, pulls: int = 0, pushes: int = 0) -> arrange.Flow:
+    return arrange.Flow(tuple((10.0 * i, 10.0) for i in range(count)), 10.0, (17,) * count, pulls, pushes)
+
+
+def test_a_block_a_line_short_is_evened_by_pulling_back_when_its_leading_takes_it_up():
+    # 21 lines in two columns of 11: pulled back a line, 20 lines of 10 at leading 1.07 are
+    # 107 pt, 3 pt short of the 110 the block gives its text; the block's spare room takes it
+    flow = _lines_flow(21, pulls=1)
+    assert flow.split(2) == (110.0, 1.0)
+    assert arrange.evened(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)[:1] == (1,)
+    pull, factor, text, short = arrange.evened(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)
+    assert factor == pytest.approx(1.07) and text == pytest.approx(107.0) and short == pytest.approx(0.0, abs=1e-9)
+    assert arrange.evened(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=1.0)[0] == 0, "no room for 3 pt"
+    assert arrange.evened(_lines_flow(21), 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)[0] == 0, "nothing to pull"
+
+
+def test_a_block_a_line_short_is_evened_by_setting_one_on():
+    assert arrange.pushed(_lines_flow(21, pushes=1), 2, 1.0, 110.0, 1.0) == 1
+    assert arrange.pushed(_lines_flow(20, pushes=2), 3, 1.0, 70.0, 1.0) == 1  # 7 + 7 + 6
+    assert arrange.pushed(_lines_flow(19, pushes=2), 3, 1.0, 70.0, 2.0) == 2  # 7 + 7 + 5
+    assert arrange.pushed(_lines_flow(21), 2, 1.0, 110.0, 1.0) == 0
+    assert arrange.pushed(_lines_flow(22, pushes=1), 2, 1.0, 110.0, 0.0) == 0, "already even"

@@ -22,7 +22,7 @@ import pytest
 import pdfcheck
 from bulletinpress import api
 from bulletinpress.source.project import builtin_dir
-from bulletinpress.weasy import justify, paragraphs, render
+from bulletinpress.weasy import justify, paragraphs, render, tracking
 
 LINES = Path(__file__).parent / "lines"
 #: a 10-em measure: nine Han characters and two marks fill it only with both marks at half width
@@ -262,7 +262,7 @@ def test_a_single_character_last_line_is_pulled_back(tmp_path, monkeypatch):
     """缩行: where a paragraph would end on one Han character, it is set 0.05 em tighter and
     loses that line; its other lines stay flush, and no gap is tighter than 0.05 em."""
     tight = _set(tmp_path, ORPHANED)
-    monkeypatch.setattr(paragraphs, "TRACKING", 0.0)
+    monkeypatch.setattr(tracking, "TRACKING", 0.0)
     plain = _set(tmp_path, ORPHANED)
     assert [line.text for line in plain][-1] == "申。"
     assert len(tight) == len(plain) - 1 and tight[-1].text.endswith("申。")
@@ -342,21 +342,24 @@ def uneven_blocks(pdf: Path, source: Path) -> list[str]:
             for block in blocks if len(block) > 1 and max(c[-1].baseline for c in block) - min(c[-1].baseline for c in block) > 1]
 
 
-def test_pulling_paragraphs_back_evens_the_columns(tmp_path, monkeypatch):
-    """缩行 for the columns: where a block's last column would end a line short and its text
-    has paragraphs 0.05 em of tracking holds in a line fewer, the composer pulls back as many
-    as make the columns even (the sample: three blocks), the seam sets exactly those, and
-    the blocks' columns end on one baseline; without it they end a line apart."""
+def test_pulling_back_and_setting_on_even_the_columns(tmp_path, monkeypatch):
+    """缩行 and 伸行 for the columns: where a block's last column would end a line short and
+    its text has paragraphs 0.05 em of tracking holds in a line fewer (or sets a line
+    longer), the composer asks for as many as make the columns even, the seam sets exactly
+    those, and the blocks' columns end on one baseline; without it they end a line apart
+    (the sample: seven such blocks, five evened, two of them pushed)."""
     from bulletinpress.compose import arrange
 
     sample = Path(__file__).parents[1] / "issues" / "2024-12-06.yaml"
     paragraphs.COUNTS.clear()
     html, _, _ = api.composed_html(api.check(sample, layout="newspaper"))
-    asked = sum(int(n) for n in re.findall(r"--bp-pull: (\d+)", html))
+    pulls = sum(int(n) for n in re.findall(r"--bp-pull: (\d+)", html))
+    pushes = sum(int(n) for n in re.findall(r"--bp-push: (\d+)", html))
     api.build(sample, tmp_path / "even.pdf", layout="newspaper")
-    assert asked >= 2 and paragraphs.COUNTS["pulled"] >= asked  # the measuring pass never pulls
+    assert pulls >= 2 and pushes >= 1  # the measuring pass never sets any: only the final one
+    assert paragraphs.COUNTS["pulled"] == pulls and paragraphs.COUNTS["pushed"] == pushes
     evened = uneven_blocks(tmp_path / "even.pdf", sample)
-    monkeypatch.setattr(arrange, "evened", lambda flow, count, target, factors, factor, text, short, room: (0, factor, text, short))
+    monkeypatch.setattr(arrange, "even", lambda page, grid: page)
     api.build(sample, tmp_path / "uneven.pdf", layout="newspaper")
     left = uneven_blocks(tmp_path / "uneven.pdf", sample)
-    assert len(evened) <= len(left) - asked, (evened, left)
+    assert len(evened) <= len(left) - pulls - pushes, (evened, left)

@@ -31,9 +31,11 @@ class Flow:
     line_height: float  # the nominal line height (body size × leading)
     #: each line's characters (white space not counted): where a jump may cut the text
     chars: tuple[int, ...] = field(default=(), compare=False)
-    #: paragraphs that 缩行 (0.05 em less between characters) holds in a line fewer: the
-    #: block may ask for some to even its columns (`evened`, weasy/paragraphs.py)
+    #: paragraphs that 缩行 (0.05 em less between characters) holds in a line fewer, and that
+    #: 伸行 (up to 0.05 em more) sets a line longer: the block may ask for some to even its
+    #: columns (`evened`, weasy/tracking.py)
     pulls: int = 0
+    pushes: int = 0
 
     def columns(self, height: float) -> list[float]:
         """The content height of each column when the text is poured into columns of `height`.
@@ -75,12 +77,20 @@ class Flow:
             if index + 1 < len(self.lines):
                 gap = self.lines[index + 1][0] - (old_top + height)
                 top += height * factor + max(gap, 0.0)
-        return Flow(tuple(lines), self.line_height * factor, self.chars, self.pulls)
+        return Flow(tuple(lines), self.line_height * factor, self.chars, self.pulls, self.pushes)
 
     def pulled(self, count: int) -> "Flow":
         """The flow with `count` paragraphs pulled back a line each: as many lines fewer (all
         of one height in running text, so which ones does not matter to the columns)."""
-        return Flow(self.lines[:-count], self.line_height, self.chars[:-count], self.pulls - count)
+        return Flow(self.lines[:-count], self.line_height, self.chars[:-count], self.pulls - count, self.pushes)
+
+    def pushed(self, count: int) -> "Flow":
+        """The flow with `count` paragraphs set on a line each: as many lines more, each one
+        line pitch below the last."""
+        top, height = self.lines[-1]
+        pitch = top - self.lines[-2][0] if len(self.lines) > 1 else height
+        more = tuple((top + pitch * (k + 1), height) for k in range(count))
+        return Flow(self.lines + more, self.line_height, self.chars + (0,) * count, self.pulls, self.pushes - count)
 
     def height_at(self, count: int, factor: float) -> float:
         return _split(_scaled(self, round(factor, 6)), count)[0]
@@ -298,6 +308,7 @@ class Placed:
     short: float = 0.0  # lines the last text column is short of the others
     natural_photos: tuple[float, ...] = ()  # each photo's natural height, to see how far it was pulled
     pull: int = 0  # paragraphs pulled back a line (缩行) to even the columns
+    push: int = 0  # paragraphs set on a line (伸行) to even the columns
     room: float = 0.0  # what the white in the headline zone and under the columns may still grow by
     target: float = 0.0  # the height the block gives its text
 
@@ -731,8 +742,9 @@ def _block(option: Option, grid: Grid, x: float, y: float, height: float) -> Pla
 
 
 def even(page: Page, grid: Grid) -> Page:
-    """The page with each block's columns evened where paragraphs can be pulled back
-    (`evened`): done on the page chosen, after the search, which judges blocks as set."""
+    """The page with each block's columns evened where paragraphs can be set on a line
+    (`pushed`) or pulled back (`evened`): done on the page chosen, after the search, which
+    judges blocks as set."""
     return replace(page, blocks=[_evened_block(block, grid) for block in page.blocks])
 
 
@@ -741,11 +753,27 @@ def _evened_block(block: Placed, grid: Grid) -> Placed:
         return block
     least, natural, most = grid.leading
     flow = block.piece.flows[block.flow]
-    pull, factor, text, short = evened(flow, block.count, block.target, (least / natural, most / natural),
-                                       block.leading / natural, block.text, block.short, block.room)
-    if not pull:
-        return block
-    return replace(block, text=text, leading=natural * factor, short=short, pull=pull)
+    factor = block.leading / natural
+    pull, new_factor, text, short = evened(flow, block.count, block.target, (least / natural, most / natural),
+                                           factor, block.text, block.short, block.room)
+    if pull:
+        return replace(block, text=text, leading=natural * new_factor, short=short, pull=pull)
+    pushes = pushed(flow, block.count, factor, block.text, block.short)
+    if pushes:  # the leading and the block stay as they are
+        return replace(block, short=0.0, push=pushes)
+    return block
+
+
+def pushed(flow: Flow, count: int, factor: float, text: float, short: float) -> int:
+    """伸行 to even a block's columns: where its last column ends a line or more short, set
+    on as many paragraphs (each a line longer, up to 0.05 em looser) as it is short, if the
+    flow has them: every column then ends level, at the same height and leading."""
+    lines = round(short)
+    if count < 2 or lines < 1 or lines >= count or flow.pushes < lines or len(flow.lines) < 2:
+        return 0
+    more = flow.pushed(lines).scaled(factor)
+    height, left = _split(more, count)
+    return lines if left <= 0.2 and height <= text + EPSILON else 0
 
 
 def evened(flow: Flow, count: int, target: float, factors: tuple[float, float], factor: float, text: float,

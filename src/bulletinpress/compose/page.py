@@ -44,7 +44,8 @@ class BlockView:
     figures: list = field(default_factory=list)
     short: float = 0.0  # lines the last text column is short
     title_lines: tuple | None = None  # the title balanced for the block (compose/headline.py)
-    pull: int = 0  # paragraphs set a line shorter (缩行) to even its columns: `--bp-pull` (weasy/paragraphs.py)
+    pull: int = 0  # paragraphs set a line shorter (缩行) to even its columns: `--bp-pull` (weasy/tracking.py)
+    push: int = 0  # paragraphs set a line longer (伸行) to even its columns: `--bp-push`
 
     @property
     def key(self) -> str:
@@ -294,7 +295,7 @@ def _heads(loc: str, found: dict, spans, forced: int):
 
 def as_flow(measured, line_height: float) -> arrange.Flow:
     return arrange.Flow(tuple((top, height) for top, height, _ in measured.lines), line_height,
-                        tuple(chars for _, _, chars in measured.lines), measured.pulls)
+                        tuple(chars for _, _, chars in measured.lines), measured.pulls, measured.pushes)
 
 
 def _photos(story, loc: str, found: dict, spans) -> list[arrange.Photo]:
@@ -333,7 +334,7 @@ def _block(placed: arrange.Placed, grid: arrange.Grid, size: measuring.Sizes, se
          for figure, height in zip(getattr(story, "figures", []), placed.photos)],
         round(placed.short, 2),
         None if piece.kind == "briefs" else headline.set_title(story, placed.width, title),
-        placed.pull,
+        placed.pull, placed.push,
     )
 
 

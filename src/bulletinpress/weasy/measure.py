@@ -26,7 +26,8 @@ class Measured:
     width: float
     lines: list[tuple[float, float, int]] = field(default_factory=list)
     title_lines: int = 0  # lines of the piece's title (class "title"), for headlines
-    pulls: int = 0  # paragraphs 缩行 could hold in a line fewer (weasy/paragraphs.py)
+    pulls: int = 0  # paragraphs 缩行 could hold in a line fewer (weasy/tracking.py)
+    pushes: int = 0  # paragraphs 伸行 could set a line longer
 
 
 def measure(html: str, base_dir: Path, stylesheets: list[Path], roots: list[Path], extra_css: str = "") -> tuple[dict[str, Measured], RenderReport]:
@@ -55,13 +56,14 @@ def _collect(box, found: dict[str, Measured]) -> None:
 def _measured(box) -> Measured:
     lines: list[tuple[float, float, int]] = []
     pulls: set[int] = set()
-    _lines(box, lines, pulls)
+    pushes: set[int] = set()
+    _lines(box, lines, pulls, pushes)
     top = box.position_y
     height = box.margin_height() * PT_PER_PX
     titles: list = []
     _title_lines(box, titles)
     return Measured(height, box.margin_width() * PT_PER_PX, [((y - top) * PT_PER_PX, h * PT_PER_PX, n) for y, h, n in lines],
-                    len(titles), len(pulls))
+                    len(titles), len(pulls), len(pushes))
 
 
 def _title_lines(box, found: list, inside: bool = False) -> None:
@@ -76,17 +78,18 @@ def _title_lines(box, found: list, inside: bool = False) -> None:
         _title_lines(child, found, inside)
 
 
-def _lines(box, lines: list, pulls: set[int]) -> None:
+def _lines(box, lines: list, pulls: set[int], pushes: set[int]) -> None:
     from weasyprint.formatting_structure import boxes as weasy_boxes
 
     if isinstance(box, weasy_boxes.LineBox):
         lines.append((box.position_y, box.height, _characters(box)))
-        pullable = getattr(box, "bp_pullable", None)  # copied from its paragraph's line box
-        if pullable is not None:
-            pulls.add(id(pullable))
+        for attribute, found in (("bp_pullable", pulls), ("bp_pushable", pushes)):
+            mark = getattr(box, attribute, None)  # copied from its paragraph's line box
+            if mark is not None:
+                found.add(id(mark))
         return
     for child in getattr(box, "children", ()):
-        _lines(child, lines, pulls)
+        _lines(child, lines, pulls, pushes)
 
 
 def _characters(box) -> int:

@@ -15,10 +15,8 @@ before (justify.py). Where the plan and WeasyPrint disagree — a line it could 
 float beside the paragraph, a line that came out wider than its column — the line is laid
 out greedily and the rest of the paragraph planned again from where it really ended.
 
-缩行: a paragraph whose last line holds two Han characters or fewer is set with 0.05 em
-less between its Han characters (letter-spacing) when that saves the line; the justifier
-counts the spacing WeasyPrint gives the last character (justify._overhang), so its lines
-still end flush.
+A paragraph may also be set a touch tighter or looser to lose a line or gain one (缩行,
+伸行: tracking.py).
 
 `install()` checks the seams and raises `SeamChanged` if they moved.
 """
@@ -26,20 +24,14 @@ still end flush.
 from __future__ import annotations
 
 import inspect
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..compose.chars import CJK_TEXT, is_han
 from ..errors import SeamChanged
 from . import totalfit
+from . import tracking as tracking_
 from .justify import _classes, _half_marks, _is_compressed
 
-#: how much (in em) a paragraph may be tightened to pull its last line back (缩行)
-TRACKING = 0.05
-#: a last line with at most this many Han characters (孤字; typeset.py binds the last two, so
-#: it is one where that could not be done) is worth pulling back
-SHORT_LAST = 1
 #: how far past the planned end (in em) a text box is allowed when split at it: less than
 #: any break opportunity after it, more than Pango's rounding
 SPLIT_SLACK = 0.05
@@ -47,9 +39,8 @@ SPLIT_SLACK = 0.05
 MOST_CHARACTERS = 20_000
 
 _installed = False
-#: what the plans came to in this process: paragraphs planned and tightened, lines that
-#: ended where planned ("held") or not ("missed"); read by bench/stages.py and the tests
-COUNTS: Counter = Counter()
+#: what the plans came to in this process (read by bench/stages.py and the tests)
+COUNTS = tracking_.COUNTS
 
 
 def install() -> None:
@@ -118,7 +109,7 @@ class Plan:
     width: float
     indent: float
     paragraph: "Paragraph"
-    inset: float = 0.0  # a tightened paragraph's lines are drawn this much wider (justify._overhang)
+    inset: float = 0.0  # a tracked paragraph's lines are drawn this much wider (justify._overhang)
     ends: list[int] = field(default_factory=list)  # where the planned lines end
     line_begin: int = 0
     line_end: int | None = None
@@ -187,14 +178,18 @@ def _planned(context, linebox, containing_block, pseudo) -> Plan | None:
     if not any(CJK_TEXT.search(box.text) for box, *_ in found.texts):
         return None
     greedy = _greedy(context, linebox, containing_block, found)
+
+    def planned(tracking: float = 0.0) -> Plan | None:  # the paragraph `tracking` em looser
+        tracking_.track(found, tracking)
+        return _measured_plan(context, linebox, containing_block, found, -tracking * linebox.style["font_size"])
+
     plan = None
     if not _fine(found.measured, greedy, linebox, containing_block):
         plan = _measured_plan(context, linebox, containing_block, found)
-        if plan is not None and _short_last(plan):
-            plan = _tightened(context, linebox, containing_block, found, plan)
-    pulled = _pulled(context, linebox, containing_block, found, plan.ends if plan else greedy)
-    if pulled is not None:
-        plan = pulled
+        if plan is not None and tracking_.orphaned(plan.text, plan.ends):
+            plan = tracking_.tightened(linebox, plan, planned)
+    found.measured = found.measured or _measure(context, linebox, found.texts)
+    plan = tracking_.for_columns(context, linebox, found.measured, plan.ends if plan else greedy, planned) or plan
     COUNTS["paragraphs" if plan is not None else "left"] += 1
     for box, *_ in found.texts:
         box.bp_plan = plan  # split_text_box holds the box to it
@@ -217,7 +212,7 @@ class Paragraph:
     starts: dict[int, int] = field(default_factory=dict)
     ends: dict[int, int] = field(default_factory=dict)
     length: int = 0
-    measured: totalfit.Measured | None = None  # as its boxes are set now (`_track` resets it)
+    measured: totalfit.Measured | None = None  # as its boxes are set now (tracking.track resets it)
 
 
 def _collect(box, found: Paragraph, nowrap=None) -> bool:
@@ -281,8 +276,7 @@ def _fine(measured: totalfit.Measured, ends: list[int] | None, linebox, containi
     if ends is None:
         return True  # a piece fits no line: WeasyPrint's way, as without a plan
     width = containing_block.width
-    short = len(ends) > 1 and measured.sum("han", ends[-2], ends[-1]) <= SHORT_LAST
-    return not short and totalfit.good_enough(measured, ends, width, width - (linebox.text_indent or 0.0))
+    return not tracking_.orphaned(measured, ends) and totalfit.good_enough(measured, ends, width, width - (linebox.text_indent or 0.0))
 
 
 def _measure(context, linebox, texts) -> totalfit.Measured:
@@ -371,94 +365,3 @@ def _position(linebox, skip_stack, found: Paragraph) -> int:
             return found.ends[id(box)] if box is not linebox else found.length
         box = children[index]
     return found.starts[id(box)] if box is not linebox else 0
-
-
-def _short_last(plan: Plan) -> bool:
-    """The last line holds so few Han characters that saving it is worth a tightening."""
-    ends = plan.ends
-    if len(ends) < 2:
-        return False
-    return plan.text.sum("han", ends[-2], ends[-1]) <= SHORT_LAST
-
-
-def _tightened(context, linebox, containing_block, found: Paragraph, plan: Plan) -> Plan:
-    """缩行: the paragraph set TRACKING em tighter between its CJK characters, if that
-    holds it in one line fewer; otherwise the plan as it was."""
-    tight = _tracked(context, linebox, containing_block, found, -TRACKING)
-    if tight is not None and len(tight.ends) < len(plan.ends):
-        COUNTS["tightened"] += 1
-        linebox.bp_tightened = True
-        return tight
-    _track(found, 0.0)
-    return plan
-
-
-def _tracked(context, linebox, containing_block, found: Paragraph, tracking: float) -> Plan | None:
-    """The paragraph planned with `tracking` em more between its CJK characters."""
-    _track(found, tracking)
-    return _measured_plan(context, linebox, containing_block, found, -tracking * linebox.style["font_size"])
-
-
-def _track(found: Paragraph, tracking: float) -> None:
-    """Set the paragraph's CJK text boxes `tracking` em apart from how its style sets them
-    (0: as its style sets them); each box gets a style of its own, never a shared one."""
-    found.measured = None
-    for entry in found.texts:
-        box = entry[0]
-        original = getattr(box, "bp_style", None) or box.style
-        box.bp_style = original
-        if not tracking or "latin" in _classes(box) or not CJK_TEXT.search(box.text):
-            box.style = original
-            continue
-        style = original.copy()
-        own = style["letter_spacing"]
-        style["letter_spacing"] = (0 if own == "normal" else own) + tracking * style["font_size"]
-        box.style = style
-
-
-class Pullable:
-    """Marks a paragraph that 缩行 could hold in a line fewer (on its line boxes, which the
-    measuring pass counts: weasy/measure.py)."""
-
-
-def _pulled(context, linebox, containing_block, found: Paragraph, ends: list[int] | None) -> Plan | None:
-    """缩行 for the composer: if TRACKING em less between its characters holds the paragraph
-    in a line fewer, it is marked Pullable; and set so when the composer asks it of the
-    block the paragraph is in (`--bp-pull: N` on the block's text, layouts/common/macros.html:
-    the first N such paragraphs of the block), to make the block's columns come out even."""
-    if not ends or len(ends) < 2 or getattr(linebox, "bp_tightened", False):
-        return None
-    measured = found.measured or _measure(context, linebox, found.texts)
-    if measured.sum("widths", ends[-2], ends[-1]) > TRACKING * measured.em * ends[-2]:
-        return None  # the last line is longer than all the tightening could free
-    tight = _tracked(context, linebox, containing_block, found, -TRACKING)
-    if tight is None or len(tight.ends) != len(ends) - 1:
-        _track(found, 0.0)
-        return None
-    linebox.bp_pullable = Pullable()
-    if not _pull_wanted(context, linebox):
-        _track(found, 0.0)
-        return None
-    _pull_wanted(context, linebox, take=True)
-    COUNTS["pulled"] += 1
-    return tight
-
-
-def _pull_wanted(context, linebox, take: bool = False) -> bool:
-    """Whether the composer asked the block this paragraph is in for more pulled paragraphs
-    than it has had: `--bp-pull: N` on the block's text, found up the chain of styles (as
-    WeasyPrint keeps a custom property); `take` counts one."""
-    style = linebox.style
-    while style is not None and PULL_PROPERTY not in getattr(style, "cascaded", {}):
-        style = getattr(style, "parent_style", None)
-    if style is None:
-        return False
-    wanted = re.search(r"\d+", str(style.cascaded[PULL_PROPERTY][0]))
-    given = context.__dict__.setdefault("bp_pulled", {})
-    if take:
-        given[id(style)] = given.get(id(style), 0) + 1
-    return wanted is not None and given.get(id(style), 0) < int(wanted.group())
-
-
-#: the custom property `--bp-pull` as WeasyPrint's cascade names it
-PULL_PROPERTY = "__bp_pull"
