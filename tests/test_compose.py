@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import pdfcheck
 from bulletinpress import api
-from bulletinpress.compose import arrange
+from bulletinpress.compose import arrange, evening
 from bulletinpress.options import Options
 from bulletinpress.press.pdfx import PrintOptions
 from conftest import SAMPLE_ZH, STRAIGHT, run_cli, write_issue
@@ -425,16 +425,16 @@ def test_a_block_a_line_short_is_evened_by_pulling_back_when_its_leading_takes_i
     # 107 pt, 3 pt short of the 110 the block gives its text; the block's spare room takes it
     flow = _lines_flow(21, pulls=1)
     assert flow.split(2) == (110.0, 1.0)
-    assert arrange.evened(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)[:1] == (1,)
-    pull, factor, text, short = arrange.evened(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)
+    assert evening.pull_back(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)[:1] == (1,)
+    pull, factor, text, short = evening.pull_back(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)
     assert factor == pytest.approx(1.07) and text == pytest.approx(107.0) and short == pytest.approx(0.0, abs=1e-9)
-    assert arrange.evened(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=1.0)[0] == 0, "no room for 3 pt"
-    assert arrange.evened(_lines_flow(21), 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)[0] == 0, "nothing to pull"
+    assert evening.pull_back(flow, 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=1.0)[0] == 0, "no room for 3 pt"
+    assert evening.pull_back(_lines_flow(21), 2, 110.0, (0.97, 1.07), 1.0, 110.0, 1.0, room=5.0)[0] == 0, "nothing to pull"
 
 
 def test_a_block_a_line_short_is_evened_by_setting_one_on():
-    assert arrange.pushed(_lines_flow(21, pushes=1), 2, 1.0, 110.0, 1.0) == 1
-    assert arrange.pushed(_lines_flow(20, pushes=2), 3, 1.0, 70.0, 1.0) == 1  # 7 + 7 + 6
-    assert arrange.pushed(_lines_flow(19, pushes=2), 3, 1.0, 70.0, 2.0) == 2  # 7 + 7 + 5
-    assert arrange.pushed(_lines_flow(21), 2, 1.0, 110.0, 1.0) == 0
-    assert arrange.pushed(_lines_flow(22, pushes=1), 2, 1.0, 110.0, 0.0) == 0, "already even"
+    assert evening.set_on(_lines_flow(21, pushes=1), 2, 1.0, 110.0, 1.0) == 1
+    assert evening.set_on(_lines_flow(20, pushes=2), 3, 1.0, 70.0, 1.0) == 1  # 7 + 7 + 6
+    assert evening.set_on(_lines_flow(19, pushes=2), 3, 1.0, 70.0, 2.0) == 2  # 7 + 7 + 5
+    assert evening.set_on(_lines_flow(21), 2, 1.0, 110.0, 1.0) == 0
+    assert evening.set_on(_lines_flow(22, pushes=1), 2, 1.0, 110.0, 0.0) == 0, "already even"

@@ -348,7 +348,7 @@ def test_pulling_back_and_setting_on_even_the_columns(tmp_path, monkeypatch):
     longer), the composer asks for as many as make the columns even, the seam sets exactly
     those, and the blocks' columns end on one baseline; without it they end a line apart
     (the sample: seven such blocks, five evened, two of them pushed)."""
-    from bulletinpress.compose import arrange
+    from bulletinpress.compose import evening
 
     sample = Path(__file__).parents[1] / "issues" / "2024-12-06.yaml"
     paragraphs.COUNTS.clear()
@@ -359,7 +359,7 @@ def test_pulling_back_and_setting_on_even_the_columns(tmp_path, monkeypatch):
     assert pulls >= 2 and pushes >= 1  # the measuring pass never sets any: only the final one
     assert paragraphs.COUNTS["pulled"] == pulls and paragraphs.COUNTS["pushed"] == pushes
     evened = uneven_blocks(tmp_path / "even.pdf", sample)
-    monkeypatch.setattr(arrange, "even", lambda page, grid: page)
+    monkeypatch.setattr(evening, "even", lambda page, grid: page)
     api.build(sample, tmp_path / "uneven.pdf", layout="newspaper")
     left = uneven_blocks(tmp_path / "uneven.pdf", sample)
     assert len(evened) <= len(left) - pulls - pushes, (evened, left)

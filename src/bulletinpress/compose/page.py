@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 
-from . import arrange, fit, headline
+from . import arrange, evening, fit, headline
 from . import measure as measuring
 from ..options import SCREEN, Options
 
@@ -312,7 +312,7 @@ def _chars(story) -> int:
 
 
 def page_view(page: arrange.Page, grid: arrange.Grid, size: measuring.Sizes, settings) -> PageView:
-    page = arrange.even(page, grid)
+    page = evening.even(page, grid)
     blocks = [_block(b, grid, size, settings) for b in page.blocks]
     return PageView(round(grid.height, 3), round(page.bottom + grid.gap, 3), blocks,
                     [arrange.Rule(*(round(v, 3) for v in (r.x, r.y, r.length)), r.vertical) for r in page.rules], page.fill)

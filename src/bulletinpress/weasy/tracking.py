@@ -13,7 +13,7 @@ last character (justify._overhang), so the lines still end flush.
   fewer is marked Pullable, one that up to TRACKING em looser sets a line longer with every
   line filled is marked Pushable; the measuring pass counts the marks of each article
   (weasy/measure.py), the composer asks a block to pull back or push on as many paragraphs
-  as make its columns even (compose/arrange.py `evened`: `--bp-pull: N` or `--bp-push: N`
+  as make its columns even (compose/evening.py: `--bp-pull: N` or `--bp-push: N`
   on the block's text), and the first N such paragraphs of the block are set so.
 
 The paragraph is planned by the caller (`planned(tracking)`: paragraphs.py measures and
