@@ -86,7 +86,10 @@ def install() -> None:
 
 
 def _check_seams(inline) -> None:
+    from weasyprint.text import line_break
+
     expected = {
+        line_break._font_style_cache_key: ["style", "include_size"],  # what a measure depends on (`_key`)
         inline.get_next_linebox: ["context", "linebox", "position_y", "bottom_space", "skip_stack", "containing_block",
                                   "absolute_boxes", "fixed_boxes", "first_letter_style", "first_line_style"],
         inline.split_text_box: ["context", "box", "available_width", "skip", "is_line_start"],
@@ -178,18 +181,31 @@ def _planned(context, linebox, containing_block, pseudo) -> Plan | None:
     if not any(CJK_TEXT.search(box.text) for box, *_ in found.texts):
         return None
     greedy = _greedy(context, linebox, containing_block, found)
+    plain = found.measured
+    trackable = [tracking_.trackable(box) for box, *_ in found.texts for _ in box.text]
 
-    def planned(tracking: float = 0.0) -> Plan | None:  # the paragraph `tracking` em looser
-        tracking_.track(found, tracking)
-        return _measured_plan(context, linebox, containing_block, found, -tracking * linebox.style["font_size"])
+    def planned(tracking: float = 0.0, fewest: bool = False):
+        """The paragraph planned `tracking` em looser (its widths worked out, not measured
+        again: Pango adds the letter-spacing to each character's advance); with `fewest`,
+        only the fewest lines it can take (each line filled: first fit)."""
+        text = tracking_.tracked(plain, trackable, tracking) if tracking else plain
+        plan = Plan(text, containing_block.width, linebox.text_indent or 0.0, found, -tracking * text.em)
+        if fewest:
+            width = plan.width - plan.inset
+            ends = totalfit.first_fit(text, width, width - plan.indent)
+            return len(ends) if ends else None
+        return plan if plan.plan_from(0) else None
 
-    plan = None
-    if not _fine(found.measured, greedy, linebox, containing_block):
-        plan = _measured_plan(context, linebox, containing_block, found)
+    plan, tracking = None, 0.0
+    if not _fine(plain, greedy, linebox, containing_block):
+        plan = planned()
         if plan is not None and tracking_.orphaned(plan.text, plan.ends):
-            plan = tracking_.tightened(linebox, plan, planned)
-    found.measured = found.measured or _measure(context, linebox, found.texts)
-    plan = tracking_.for_columns(context, linebox, found.measured, plan.ends if plan else greedy, planned) or plan
+            plan, tracking = tracking_.tightened(linebox, plan, planned)
+    chosen = tracking_.for_columns(context, linebox, plain, plan.ends if plan else greedy, planned)
+    if chosen is not None:
+        plan, tracking = chosen
+    if tracking:
+        tracking_.track(found, tracking)  # the boxes set so, as planned
     COUNTS["paragraphs" if plan is not None else "left"] += 1
     for box, *_ in found.texts:
         box.bp_plan = plan  # split_text_box holds the box to it
@@ -212,7 +228,7 @@ class Paragraph:
     starts: dict[int, int] = field(default_factory=dict)
     ends: dict[int, int] = field(default_factory=dict)
     length: int = 0
-    measured: totalfit.Measured | None = None  # as its boxes are set now (tracking.track resets it)
+    measured: totalfit.Measured | None = None  # as its style sets it
 
 
 def _collect(box, found: Paragraph, nowrap=None) -> bool:
@@ -257,15 +273,14 @@ def _nowrap(box):
     return id(box) if box.style["white_space"] in ("nowrap", "pre") else None
 
 
-def _measured_plan(context, linebox, containing_block, found: Paragraph, inset: float = 0.0) -> Plan | None:
-    measured = found.measured = found.measured or _measure(context, linebox, found.texts)
-    plan = Plan(measured, containing_block.width, linebox.text_indent or 0.0, found, inset)
-    return plan if plan.plan_from(0) else None
-
-
 def _greedy(context, linebox, containing_block, found: Paragraph) -> list[int] | None:
     """The breaks WeasyPrint would make on its own, from the paragraph measured once."""
-    found.measured = _measure(context, linebox, found.texts)
+    key = _key(linebox, found)
+    found.measured = _MEASURED.get(key)
+    if found.measured is None:
+        if len(_MEASURED) > MEASURED_KEPT:
+            _MEASURED.clear()
+        found.measured = _MEASURED[key] = _measure(context, linebox, found.texts)
     width = containing_block.width
     return totalfit.first_fit(found.measured, width, width - (linebox.text_indent or 0.0))
 
@@ -277,6 +292,26 @@ def _fine(measured: totalfit.Measured, ends: list[int] | None, linebox, containi
         return True  # a piece fits no line: WeasyPrint's way, as without a plan
     width = containing_block.width
     return not tracking_.orphaned(measured, ends) and totalfit.good_enough(measured, ends, width, width - (linebox.text_indent or 0.0))
+
+
+#: paragraphs measured in this process, by what the measure depends on (`_key`): the
+#: measuring pass sets each article's text at each size the composer may choose, and the
+#: last pass sets the chosen one again
+_MEASURED: dict[tuple, totalfit.Measured] = {}
+MEASURED_KEPT = 4096
+
+
+def _key(linebox, found: Paragraph) -> tuple:
+    """What a paragraph's measure depends on: each text box's text, font, spacing, classes
+    and inline spacing, which boxes share an unbreakable run, and the paragraph's size."""
+    from weasyprint.text.line_break import _font_style_cache_key
+
+    runs: dict[int, int] = {}
+    return (linebox.style["font_size"], *(
+        (box.text, _font_style_cache_key(box.style, include_size=True), str(box.style["letter_spacing"]),
+         str(box.style["word_spacing"]), tuple(sorted(_classes(box))), before, after,
+         None if nowrap is None else runs.setdefault(nowrap, len(runs)))
+        for box, nowrap, before, after in found.texts))
 
 
 def _measure(context, linebox, texts) -> totalfit.Measured:

@@ -44,21 +44,29 @@ PUSH_GAP = 0.08
 COUNTS: Counter = Counter()
 
 
+def trackable(box) -> bool:
+    """A text box the tracking spaces: CJK text, not a Latin run (which keeps its spacing)."""
+    return "latin" not in _classes(box) and bool(CJK_TEXT.search(box.text))
+
+
 def track(found, tracking: float) -> None:
-    """Set the paragraph's CJK text boxes `tracking` em apart from how its style sets them
-    (0: as its style sets them); each box gets a style of its own, never a shared one."""
-    found.measured = None
+    """Set the paragraph's CJK text boxes `tracking` em apart from how its style sets them;
+    each box gets a style of its own, never a shared one."""
     for entry in found.texts:
         box = entry[0]
-        original = getattr(box, "bp_style", None) or box.style
-        box.bp_style = original
-        if not tracking or "latin" in _classes(box) or not CJK_TEXT.search(box.text):
-            box.style = original
-            continue
-        style = original.copy()
-        own = style["letter_spacing"]
-        style["letter_spacing"] = (0 if own == "normal" else own) + tracking * style["font_size"]
-        box.style = style
+        if trackable(box):
+            style = box.style.copy()
+            own = style["letter_spacing"]
+            style["letter_spacing"] = (0 if own == "normal" else own) + tracking * style["font_size"]
+            box.style = style
+
+
+def tracked(text: totalfit.Measured, trackable_: list[bool], tracking: float) -> totalfit.Measured:
+    """The paragraph's widths `tracking` em looser: Pango adds the letter-spacing to each
+    character's advance (and WeasyPrint counts it after a box's last character too)."""
+    more = tracking * text.em
+    widths = [width + more if spaced else width for width, spaced in zip(text.widths, trackable_)]
+    return totalfit.Measured(widths, text.give, text.stretch, text.breaks, text.spaces, text.han, text.em)
 
 
 def orphaned(text: totalfit.Measured, ends: list[int] | None) -> bool:
@@ -67,15 +75,14 @@ def orphaned(text: totalfit.Measured, ends: list[int] | None) -> bool:
 
 
 def tightened(linebox, plan, planned):
-    """缩行 for a 孤字: the paragraph TRACKING em tighter, if that holds it in a line fewer;
-    otherwise the plan as it was."""
+    """缩行 for a 孤字: (the plan, the tracking) TRACKING em tighter if that holds the
+    paragraph in a line fewer, else as it was."""
     tight = planned(-TRACKING)
     if tight is not None and len(tight.ends) < len(plan.ends):
         COUNTS["tightened"] += 1
         linebox.bp_tracked = True
-        return tight
-    planned(0.0)
-    return plan
+        return tight, -TRACKING
+    return plan, 0.0
 
 
 class Pullable:
@@ -87,47 +94,47 @@ class Pushable:
 
 
 def for_columns(context, linebox, text: totalfit.Measured, ends: list[int] | None, planned):
-    """Mark the paragraph Pullable or Pushable, and return its plan so set when the
-    composer asks that of the block it is in; None to keep it as it is."""
+    """In the measuring pass (`--bp-mark` on an article's text, layouts/common/measure.html),
+    mark the paragraph Pullable or Pushable; in the last, (its plan, the tracking) so set
+    when the block it is in asks for it, else None. Other paragraphs are not looked at."""
     if not ends or getattr(linebox, "bp_tracked", False):
         return None
-    tracked = []  # whether `planned` was asked for another tracking: set back at the end
-
-    def planned_and_noted(tracking: float):
-        tracked.append(tracking)
-        return planned(tracking)
-
-    for token, property_, tried in ((Pullable, PULL, _pulled), (Pushable, PUSH, _pushed)):
-        plan = tried(text, ends, planned_and_noted)
-        if plan is None:
+    measuring = _asked(linebox, MARK) is not None
+    asks = [_asked(linebox, name) for name in (PULL, PUSH)]
+    for token, property_, tried, asked in ((Pullable, PULL, _pulled, asks[0]), (Pushable, PUSH, _pushed, asks[1])):
+        if not (measuring or asked):
             continue
-        mark = token()
-        setattr(linebox, f"bp_{token.__name__.lower()}", mark)
-        if _wanted(context, linebox, property_, take=True):
+        found = tried(text, ends, planned)
+        if found is None:
+            continue
+        setattr(linebox, f"bp_{token.__name__.lower()}", token())
+        if asked and _wanted(context, asked, property_):
             COUNTS[token.__name__.lower().replace("able", "ed")] += 1
             linebox.bp_tracked = True
-            return plan
-    if tracked:
-        planned(0.0)
+            return found
     return None
 
 
 def _pulled(text: totalfit.Measured, ends: list[int], planned):
     if len(ends) < 2 or text.sum("widths", ends[-2], ends[-1]) > TRACKING * text.em * ends[-2]:
         return None  # the last line is longer than all the tightening could free
+    if (planned(-TRACKING, fewest=True) or len(ends)) >= len(ends):
+        return None  # even filling every line, it takes as many
     tight = planned(-TRACKING)
-    return tight if tight is not None and len(tight.ends) == len(ends) - 1 else None
+    return (tight, -TRACKING) if tight is not None and len(tight.ends) == len(ends) - 1 else None
 
 
 def _pushed(text: totalfit.Measured, ends: list[int], planned):
-    begin = ends[-2] if len(ends) > 1 else 0
-    width = text.sum("widths", 0, ends[0]) if len(ends) > 1 else 0.0  # about a full line
-    if len(ends) < 2 or width - text.sum("widths", begin, ends[-1]) > TRACKING * text.em * len(text):
-        return None  # the last line has more room than all the loosening could fill
-    for tracking in PUSH_TRACKINGS:
+    if len(ends) < 2:
+        return None
+    room = text.sum("widths", 0, ends[0]) - text.sum("widths", ends[-2], ends[-1])  # about: a full line's less the last's
+    needed = room / (text.em * max(len(text) - len(ends), 1))
+    for tracking in (t for t in PUSH_TRACKINGS if t >= needed):  # the least that may do it first
+        if planned(tracking, fewest=True) != len(ends) + 1:
+            continue  # it still fits its lines (the total fit would keep them), or takes two more
         loose = planned(tracking)
         if loose is not None and len(loose.ends) == len(ends) + 1 and _filled(loose, tracking):
-            return loose
+            return loose, tracking
     return None
 
 
@@ -143,24 +150,26 @@ def _filled(plan, tracking: float) -> bool:
     return True
 
 
-#: the custom properties `--bp-pull` and `--bp-push` as WeasyPrint's cascade names them
-PULL, PUSH = "__bp_pull", "__bp_push"
+#: the custom properties `--bp-pull`, `--bp-push` and `--bp-mark` as WeasyPrint's cascade
+#: names them
+PULL, PUSH, MARK = "__bp_pull", "__bp_push", "__bp_mark"
 
 
-def _wanted(context, linebox, property_: str, take: bool = False) -> bool:
-    """Whether the composer asked the block this paragraph is in for more paragraphs so set
-    than it has had (the property on the block's text, found up the chain of styles, as
-    WeasyPrint keeps a custom property); `take` counts this one if so."""
+def _asked(linebox, property_: str):
+    """The style of the block's text that asks for paragraphs so set (the property, found up
+    the chain of styles, as WeasyPrint keeps a custom property), or None."""
     style = linebox.style
     while style is not None and property_ not in getattr(style, "cascaded", {}):
         style = getattr(style, "parent_style", None)
-    if style is None:
-        return False
+    return style
+
+
+def _wanted(context, style, property_: str) -> bool:
+    """Whether the block asked for more paragraphs so set than it has had; counts this one."""
     wanted = re.search(r"\d+", str(style.cascaded[property_][0]))
     given = context.__dict__.setdefault("bp_tracked", Counter())
     key = (property_, id(style))
     if wanted is None or given[key] >= int(wanted.group()):
         return False
-    if take:
-        given[key] += 1
+    given[key] += 1
     return True
