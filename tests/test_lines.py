@@ -347,7 +347,7 @@ def test_pulling_back_and_setting_on_even_the_columns(tmp_path, monkeypatch):
     its text has paragraphs 0.05 em of tracking holds in a line fewer (or sets a line
     longer), the composer asks for as many as make the columns even, the seam sets exactly
     those, and the blocks' columns end on one baseline; without it they end a line apart
-    (the sample: seven such blocks, five evened, two of them pushed)."""
+    (the sample: six such articles, five evened, two of them set on)."""
     from bulletinpress.compose import evening
 
     sample = Path(__file__).parents[1] / "issues" / "2024-12-06.yaml"
