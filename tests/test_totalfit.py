@@ -37,6 +37,11 @@ def measured(pattern: str) -> totalfit.Measured:
     return totalfit.Measured(widths, give, [True] * (n - 1) + [False], breaks, [False] * n, han, EM)
 
 
+def lines(text: totalfit.Measured, ends: list[int]) -> list[tuple[int, int]]:
+    """The (begin, end) of each line of a plan."""
+    return list(zip([0, *ends[:-1]], ends))
+
+
 def first_fit(text: totalfit.Measured, width: float) -> list[int]:
     """WeasyPrint's way: each line takes all that fits."""
     ends, begin = [], 0
@@ -56,7 +61,7 @@ def first_fit(text: totalfit.Measured, width: float) -> list[int]:
 def worst_gap(text: totalfit.Measured, ends: list[int], width: float) -> float:
     """The widest gap (in em) a justified line of the plan needs, the last line not counted."""
     worst = 0.0
-    for begin, end in totalfit.lines(text, ends)[:-1]:
+    for begin, end in lines(text, ends)[:-1]:
         room = width - totalfit._natural(text, begin, end) - text.sum("give", begin, end)
         worst = max(worst, room / max(end - begin - 1, 1) / EM)
     return worst
@@ -80,7 +85,7 @@ def test_total_fit_never_costs_more_than_first_fit():
         for columns in (7, 9, 12, 17):
             width = columns * EM
             greedy, best = first_fit(text, width), totalfit.breaks(text, width)
-            cost = lambda ends: sum(totalfit.demerits(text, b, e, width) for b, e in totalfit.lines(text, ends))
+            cost = lambda ends: sum(totalfit.demerits(text, b, e, width) for b, e in lines(text, ends))
             assert cost(best) <= cost(greedy), (pattern, columns)
 
 
@@ -96,9 +101,9 @@ def test_the_last_line_is_not_a_single_character():
     # of an em looser, does not
     text = measured("x" * 41)
     greedy = first_fit(text, 20 * EM)
-    assert [e - b for b, e in totalfit.lines(text, greedy)] == [20, 20, 1]
+    assert [e - b for b, e in lines(text, greedy)] == [20, 20, 1]
     best = totalfit.breaks(text, 20 * EM)
-    assert [e - b for b, e in totalfit.lines(text, best)][-1] == 2 and worst_gap(text, best, 20 * EM) < 0.06, best
+    assert [e - b for b, e in lines(text, best)][-1] == 2 and worst_gap(text, best, 20 * EM) < 0.06, best
 
 
 def test_a_piece_wider_than_the_line_is_left_to_the_greedy_breaker():

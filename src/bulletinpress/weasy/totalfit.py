@@ -192,8 +192,3 @@ def demerits(text: Measured, begin: int, end: int, measure: float) -> float:
 def badness(text: Measured, begin: int, end: int, measure: float) -> float:
     return _badness(measure - _natural(text, begin, end), text.sum("give", begin, end),
                     text.sum("stretch", begin, end - 1), text.em)
-
-
-def lines(text: Measured, ends: list[int], start: int = 0) -> list[tuple[int, int]]:
-    """The (begin, end) of each line of a plan."""
-    return list(zip([start, *ends[:-1]], ends))
