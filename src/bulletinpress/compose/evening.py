@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .arrange import EPSILON, Flow, Grid, Page, Placed, _split
+from .arrange import EPSILON, Flow, Grid, Page, Placed
 
 
 def even(page: Page, grid: Grid) -> Page:
@@ -47,7 +47,7 @@ def set_on(flow: Flow, count: int, factor: float, text: float, short: float) -> 
     if count < 2 or lines < 1 or lines >= count or flow.pushes < lines or len(flow.lines) < 2:
         return 0
     more = flow.pushed(lines).scaled(factor)
-    height, left = _split(more, count)
+    height, left = more.split(count)
     return lines if left <= 0.2 and height <= text + EPSILON else 0
 
 

@@ -183,12 +183,15 @@ def _planned(context, linebox, containing_block, pseudo) -> Plan | None:
     greedy = _greedy(context, linebox, containing_block, found)
     plain = found.measured
     trackable = [tracking_.trackable(box) for box, *_ in found.texts for _ in box.text]
+    texts = {0.0: plain}
 
     def planned(tracking: float = 0.0, fewest: bool = False):
         """The paragraph planned `tracking` em looser (its widths worked out, not measured
         again: Pango adds the letter-spacing to each character's advance); with `fewest`,
         only the fewest lines it can take (each line filled: first fit)."""
-        text = tracking_.tracked(plain, trackable, tracking) if tracking else plain
+        if tracking not in texts:  # the widths once per tracking: first fit and total fit share them
+            texts[tracking] = tracking_.tracked(plain, trackable, tracking)
+        text = texts[tracking]
         plan = Plan(text, containing_block.width, linebox.text_indent or 0.0, found, -tracking * text.em)
         if fewest:
             width = plan.width - plan.inset
